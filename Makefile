@@ -1,0 +1,32 @@
+# Two entry points that work on a fresh machine (see README.md):
+#   make lab    set up, start the offline sandbox and open the curriculum in JupyterLab
+#   make test   set up and run every check: ruff, then pytest
+# Everything installs into .venv from this repository's own files.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXTRAS := lab,test
+
+.PHONY: setup lab test lint clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[$(EXTRAS)]"
+	touch $@
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,66 @@
+"""llmwidgets: learn, try and teach the OpenAI-compatible API in Jupyter.
+
+    import llmwidgets
+    client = llmwidgets.connect()          # the offline sandbox; or connect("groq"), ...
+
+Names are imported on first use, so `import llmwidgets` stays light: the SDK, ipywidgets
+and pandas load only when something needs them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> the module that defines it
+_EXPORTS = {
+    "PRESETS": "providers",
+    "Provider": "providers",
+    "get_provider": "providers",
+    "split_model_id": "providers",
+    "ModelListing": "client",
+    "aconnect": "client",
+    "alist_models": "client",
+    "connect": "client",
+    "list_models": "client",
+    "provider_of": "client",
+    "ResolvedKey": "keys",
+    "find_key": "keys",
+    "redact": "keys",
+    "resolve_key": "keys",
+    "LLMWidgetsError": "errors",
+    "MissingKeyError": "errors",
+    "UnknownProviderError": "errors",
+    "describe_error": "errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llmwidgets' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:
+    from .client import (
+        ModelListing,
+        aconnect,
+        alist_models,
+        connect,
+        list_models,
+        provider_of,
+    )
+    from .errors import LLMWidgetsError, MissingKeyError, UnknownProviderError, describe_error
+    from .keys import ResolvedKey, find_key, redact, resolve_key
+    from .providers import PRESETS, Provider, get_provider, split_model_id

@@ -1,0 +1,42 @@
+"""The `llmwidgets` command.
+
+| command                  | what it does                                        |
+|--------------------------|-----------------------------------------------------|
+| `llmwidgets providers`   | the preset table: id, base URL, key variable        |
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+from .providers import PRESETS
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="llmwidgets", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("providers", help="list the provider presets")
+    args = parser.parse_args(argv)
+    if args.command == "providers":
+        return _providers()
+    return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+def _providers() -> int:
+    rows = [("id", "base URL", "key variable", "key set")]
+    for p in PRESETS.values():
+        key_set = (
+            "yes"
+            if p.key_env and os.environ.get(p.key_env)
+            else ("-" if not p.requires_key else "no")
+        )
+        rows.append((p.id, p.base_url or "(on demand)", p.key_env or "(none)", key_set))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+    return 0

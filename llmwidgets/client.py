@@ -1,0 +1,160 @@
+"""From a provider id to a ready `openai` client, and the models it serves.
+
+client = connect("groq")                  # key from GROQ_API_KEY, .env or a prompt
+client = connect()                        # the local sandbox, no key needed
+aclient = aconnect("openrouter")          # the AsyncOpenAI twin
+listing = list_models(client)             # GET /v1/models, cached; hints on failure
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._constants import DEFAULT_PROVIDER, MODELS_CACHE_SECONDS, MODELS_TIMEOUT_SECONDS
+from .errors import LLMWidgetsError, describe_error
+from .keys import resolve_key
+from .providers import Provider, get_provider
+
+if TYPE_CHECKING:
+    import openai
+
+__all__ = ["ModelListing", "aconnect", "alist_models", "connect", "list_models", "provider_of"]
+
+# Which preset each client was made from, so that model listing can fall back to its hints.
+_provider_of_client: weakref.WeakKeyDictionary[Any, Provider] = weakref.WeakKeyDictionary()
+_listing_cache: dict[tuple[str, str], tuple[float, ModelListing]] = {}
+
+
+@dataclass(frozen=True)
+class ModelListing:
+    """Model ids a provider offers; `note` says why they are hints rather than a live list."""
+
+    ids: tuple[str, ...]
+    from_api: bool
+    note: str = ""
+
+
+def connect(
+    provider: str | Provider = DEFAULT_PROVIDER,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    prompt: bool | None = None,
+    **client_options: Any,
+) -> openai.OpenAI:
+    """An `openai.OpenAI` client for a preset; extra keywords go to the SDK unchanged."""
+    import openai
+
+    record, kwargs = _client_arguments(provider, api_key, base_url, prompt)
+    client = openai.OpenAI(**kwargs, **client_options)
+    _provider_of_client[client] = record
+    return client
+
+
+def aconnect(
+    provider: str | Provider = DEFAULT_PROVIDER,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    prompt: bool | None = None,
+    **client_options: Any,
+) -> openai.AsyncOpenAI:
+    """The `openai.AsyncOpenAI` twin of `connect`, for widgets that stream while you click."""
+    import openai
+
+    record, kwargs = _client_arguments(provider, api_key, base_url, prompt)
+    client = openai.AsyncOpenAI(**kwargs, **client_options)
+    _provider_of_client[client] = record
+    return client
+
+
+def provider_of(client: Any) -> Provider | None:
+    """The preset a client was made from by `connect`, or None for a client made elsewhere."""
+    return _provider_of_client.get(client)
+
+
+def list_models(
+    client: openai.OpenAI,
+    *,
+    timeout: float = MODELS_TIMEOUT_SECONDS,
+    refresh: bool = False,
+) -> ModelListing:
+    """`GET /models`, cached for a few minutes; the preset's hints when listing fails."""
+    key = _cache_key(client)
+    cached = None if refresh else _cached(key)
+    if cached:
+        return cached
+    try:
+        page = client.with_options(timeout=timeout, max_retries=0).models.list()
+        listing = _listing_from([m.id for m in page.data], client)
+    except Exception as exc:  # any failure means "fall back", and says why
+        return _fallback(client, exc)
+    _listing_cache[key] = (time.monotonic(), listing)
+    return listing
+
+
+async def alist_models(
+    client: openai.AsyncOpenAI,
+    *,
+    timeout: float = MODELS_TIMEOUT_SECONDS,
+    refresh: bool = False,
+) -> ModelListing:
+    """The async twin of `list_models`, sharing its cache."""
+    key = _cache_key(client)
+    cached = None if refresh else _cached(key)
+    if cached:
+        return cached
+    try:
+        page = await client.with_options(timeout=timeout, max_retries=0).models.list()
+        listing = _listing_from([m.id for m in page.data], client)
+    except Exception as exc:
+        return _fallback(client, exc)
+    _listing_cache[key] = (time.monotonic(), listing)
+    return listing
+
+
+def _client_arguments(
+    provider: str | Provider, api_key: str | None, base_url: str | None, prompt: bool | None
+) -> tuple[Provider, dict[str, Any]]:
+    record = get_provider(provider)
+    url = base_url or record.base_url
+    if url is None and record.id == "sandbox":
+        from .sandbox import ensure_running
+
+        url = ensure_running()
+    if url is None:
+        raise LLMWidgetsError(f"{record.label} needs an address: pass base_url='http://.../v1'.")
+    record = record.with_base_url(url)
+    key = resolve_key(record, api_key, prompt=prompt)
+    return record, {"api_key": key.value, "base_url": url}
+
+
+def _cache_key(client: Any) -> tuple[str, str]:
+    # A digest, not the key: the cache must not become one more place a key lives in clear.
+    digest = hashlib.sha256(str(client.api_key).encode()).hexdigest()
+    return str(client.base_url), digest
+
+
+def _cached(key: tuple[str, str]) -> ModelListing | None:
+    hit = _listing_cache.get(key)
+    if hit and time.monotonic() - hit[0] < MODELS_CACHE_SECONDS:
+        return hit[1]
+    return None
+
+
+def _listing_from(ids: list[str], client: Any) -> ModelListing:
+    if ids:
+        return ModelListing(tuple(sorted(ids)), from_api=True)
+    return _fallback(client, None)
+
+
+def _fallback(client: Any, exc: BaseException | None) -> ModelListing:
+    record = provider_of(client)
+    hints = record.model_hints if record else ()
+    reason = describe_error(exc) if exc else "the server listed no models"
+    what = f"{record.label}'s usual models" if record and hints else "no suggestions"
+    return ModelListing(hints, from_api=False, note=f"Could not list models ({reason}): {what}.")

@@ -1,0 +1,56 @@
+"""llmwidgets' own exceptions. Errors from a provider stay the SDK's (`openai.APIError` tree).
+
+LLMWidgetsError
+├── UnknownProviderError (also ValueError)
+└── MissingKeyError      (also ValueError)
+"""
+
+from __future__ import annotations
+
+__all__ = ["LLMWidgetsError", "MissingKeyError", "UnknownProviderError", "describe_error"]
+
+
+class LLMWidgetsError(Exception):
+    """Base class of every error llmwidgets raises itself."""
+
+
+class UnknownProviderError(LLMWidgetsError, ValueError):
+    """A provider id that is not a preset."""
+
+
+class MissingKeyError(LLMWidgetsError, ValueError):
+    """No API key was found for a provider that needs one. The message names the variable."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """One readable line for any error: class, status, the server's message. Keys redacted.
+
+    `AuthenticationError 401: Incorrect API key provided.`
+    `APIConnectionError: Connection error (http://127.0.0.1:9/v1/models: connection refused).`
+    """
+    from .keys import redact
+
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    message = _server_message(exc) or str(exc) or name
+    head = f"{name} {status}" if status else name
+    cause = exc.__cause__ or exc.__context__
+    request = getattr(exc, "request", None)
+    if status is None and (cause or request is not None):
+        where = f"{request.url}: " if request is not None else ""
+        detail = str(cause) if cause else ""
+        if where or detail:
+            message = f"{message.rstrip('.')} ({where}{detail})".replace(": )", ")")
+    return redact(f"{head}: {' '.join(message.split())}")
+
+
+def _server_message(exc: BaseException) -> str | None:
+    """The `error.message` of an OpenAI-style error body, when there is one."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return inner["message"]
+        if isinstance(inner, str):
+            return inner
+    return None

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from loopback import LoopbackServer
+
+from llmwidgets.providers import PRESETS
+
+KEY_VARIABLES = sorted({p.key_env for p in PRESETS.values() if p.key_env})
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    server = LoopbackServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def canary_key() -> str:
+    """A key-shaped string that must never be seen in anything we show or save."""
+    return "sk-canary-" + secrets.token_hex(16)
+
+
+@pytest.fixture
+def no_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No provider key in the environment, and a working folder with no .env above it."""
+    for name in KEY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "work"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    return home
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.live("groq")` runs only when that provider's key variable is set."""
+    for item in items:
+        marker = item.get_closest_marker("live")
+        if marker is None:
+            continue
+        provider = PRESETS[marker.args[0]]
+        if not os.environ.get(provider.key_env or ""):
+            item.add_marker(pytest.mark.skip(reason=f"live: {provider.key_env} is not set"))

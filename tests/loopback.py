@@ -1,0 +1,161 @@
+"""A tiny recording OpenAI-compatible server on 127.0.0.1, for tests that need a wire.
+
+It answers `/models`, `/chat/completions` and `/embeddings` under any path prefix, so a
+preset's base URL can keep its path (`/openai/v1`, `/api/v1`) with only the host swapped.
+Every request is recorded (method, path, headers, JSON body). A test may queue an error
+status for the next request with `fail_next(status, message)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+MODEL_IDS = ("loopback-small", "loopback-large")
+_ERROR_TYPES = {
+    401: "invalid_request_error",
+    404: "invalid_request_error",
+    429: "rate_limit_exceeded",
+}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class LoopbackServer:
+    requests: list[Recorded] = field(default_factory=list)
+    model_ids: tuple[str, ...] = MODEL_IDS
+    _failures: list[tuple[int, str]] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def origin(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url_for(self, preset_url: str) -> str:
+        """The preset's base URL with scheme and host swapped for this server's."""
+        parts = urlsplit(preset_url)
+        origin = urlsplit(self.origin)
+        return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
+
+    def fail_next(self, status: int, message: str = "failure requested by the test") -> None:
+        self._failures.append((status, message))
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+    def start(self) -> LoopbackServer:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        server.daemon_threads = True
+        self._server = server
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            self._answer(None)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            self._answer(json.loads(raw) if raw else None)
+
+        def _answer(self, body: Any) -> None:
+            path = urlsplit(self.path).path
+            state.requests.append(
+                Recorded(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
+            if state._failures:
+                status, message = state._failures.pop(0)
+                error = {"message": message, "type": _ERROR_TYPES.get(status, "server_error")}
+                return self._json(status, {"error": {**error, "param": None, "code": None}})
+            if path.endswith("/models"):
+                data = [
+                    {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                    for m in state.model_ids
+                ]
+                return self._json(200, {"object": "list", "data": data})
+            if path.endswith("/chat/completions"):
+                return self._json(200, _chat_completion(body))
+            if path.endswith("/embeddings"):
+                return self._json(200, _embeddings(body))
+            return self._json(
+                404,
+                {
+                    "error": {
+                        "message": f"no route {path}",
+                        "type": "not_found",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
+
+        def _json(self, status: int, payload: Any) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.send_header("x-should-retry", "false")
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _chat_completion(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-loopback",
+        "object": "chat.completion",
+        "created": 0,
+        "model": body["model"],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "pong"},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+    }
+
+
+def _embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    vector = [0.5, -0.25, 0.125]
+    if body.get("encoding_format") == "base64":
+        encoded: Any = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+    else:
+        encoded = vector
+    data = [{"object": "embedding", "index": i, "embedding": encoded} for i in range(len(inputs))]
+    return {
+        "object": "list",
+        "data": data,
+        "model": body["model"],
+        "usage": {"prompt_tokens": len(inputs), "total_tokens": len(inputs)},
+    }

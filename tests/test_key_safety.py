@@ -1,0 +1,65 @@
+"""A canary key must not show up in any repr, message, log line or listing we produce."""
+
+from __future__ import annotations
+
+import logging
+
+import openai
+import pytest
+from loopback import LoopbackServer
+
+from llmwidgets import PRESETS, connect, describe_error, list_models, provider_of, resolve_key
+from llmwidgets.keys import redact
+
+
+def test_reprs_hold_no_key(loopback: LoopbackServer, canary_key: str) -> None:
+    client = connect("groq", api_key=canary_key, base_url=loopback.url_for("http://x/openai/v1"))
+    resolved = resolve_key("groq", canary_key)
+    shown = [
+        repr(client),
+        str(client),
+        repr(resolved),
+        str(resolved),
+        repr(provider_of(client)),
+        repr(PRESETS),
+    ]
+    assert all(canary_key not in text for text in shown)
+    assert str(resolved) == "key from the api_key argument"
+
+
+def test_logs_hold_no_key(
+    loopback: LoopbackServer, canary_key: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = connect("openai", api_key=canary_key, base_url=f"{loopback.origin}/v1")
+    client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    list_models(client, refresh=True)
+    assert caplog.records, "debug logging was on, so something must have been logged"
+    assert canary_key not in caplog.text
+    assert all(canary_key not in repr(r.args) for r in caplog.records)
+
+
+def test_errors_hold_no_key(loopback: LoopbackServer, canary_key: str) -> None:
+    client = connect("openai", api_key=canary_key, base_url=f"{loopback.origin}/v1", max_retries=0)
+    # A careless server that echoes the key back in its error message.
+    loopback.fail_next(401, f"Incorrect API key provided: {canary_key}")
+    with pytest.raises(openai.AuthenticationError) as raised:
+        client.models.list()
+    line = describe_error(raised.value)
+    assert line == "AuthenticationError 401: Incorrect API key provided: [redacted]"
+    assert canary_key not in line
+
+
+def test_connection_error_line_names_the_address_not_the_key(canary_key: str) -> None:
+    client = connect("custom", api_key=canary_key, base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with pytest.raises(openai.APIConnectionError) as raised:
+        client.models.list()
+    line = describe_error(raised.value)
+    assert line.startswith("APIConnectionError: Connection error (http://127.0.0.1:9/v1/models: ")
+    assert canary_key not in line
+
+
+def test_redact_scrubs_every_resolved_key(canary_key: str) -> None:
+    resolve_key("openai", canary_key)
+    assert redact(f"key={canary_key}; again {canary_key}") == "key=[redacted]; again [redacted]"
+    assert redact("ollama is not a secret") == "ollama is not a secret"

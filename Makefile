@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXTRAS := lab,test
+EXTRAS := sandbox,lab,test
 
 .PHONY: setup lab test lint clean
 

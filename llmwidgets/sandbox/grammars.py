@@ -1,0 +1,59 @@
+"""GBNF grammars that make a small model's output always parse (and, for a schema, validate).
+
+| request                                   | grammar                                        |
+|-------------------------------------------|------------------------------------------------|
+| response_format json_object               | any JSON object                                |
+| response_format json_schema               | that schema (llama.cpp's converter)            |
+| tool_choice required / a named function   | `{"name": <one of them>, "arguments": {...}}`  |
+| tool_choice auto                          | either such a call, or text not starting `{`   |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["json_object_grammar", "json_schema_grammar", "tool_call_grammar"]
+
+# llama.cpp's converter lets raw control characters into strings, which JSON forbids.
+_LOOSE_CHAR = 'char ::= [^"\\\\]'
+_STRICT_CHAR = 'char ::= [^"\\\\\\x7F\\x00-\\x1F]'
+
+
+def json_object_grammar() -> str:
+    from llama_cpp.llama_grammar import JSON_GBNF
+
+    return JSON_GBNF
+
+
+def json_schema_grammar(schema: dict[str, Any], prop_order: list[str] | None = None) -> str:
+    """The grammar of a JSON schema; ValueError when the converter cannot handle it."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    try:
+        grammar = json_schema_to_gbnf(json.dumps(schema), prop_order=prop_order)
+    except Exception as exc:  # the converter raises bare exceptions for unsupported schemas
+        raise ValueError(f"unsupported JSON schema: {exc}") from None
+    return grammar.replace(_LOOSE_CHAR, _STRICT_CHAR)
+
+
+def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
+    """A call of one of `tools` ({"name", "parameters"}), or free text when allowed."""
+    calls = [
+        {
+            "type": "object",
+            "properties": {
+                "name": {"const": tool["name"]},
+                "arguments": tool.get("parameters") or {"type": "object"},
+            },
+            "required": ["name", "arguments"],
+        }
+        for tool in tools
+    ]
+    schema = calls[0] if len(calls) == 1 else {"oneOf": calls}
+    grammar = json_schema_grammar(schema, prop_order=["name", "arguments"])
+    if not allow_text:
+        return grammar
+    renamed = re.sub(r"^root ::=", "tool-call ::=", grammar, flags=re.MULTILINE)
+    return renamed + '\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n'

@@ -1,0 +1,239 @@
+"""Request bodies the sandbox accepts, checked as strictly as OpenAI checks them.
+
+A body that does not fit becomes a 400 that names the offending parameter, in OpenAI's
+words ("Missing required parameter: 'messages'.", "Unrecognized request argument supplied:
+foo"), never a 500. Fields the sandbox accepts but has no use for (`user`, `store`, ...)
+are accepted and ignored, as OpenAI-compatible servers usually do.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from .errors import SandboxAPIError
+
+__all__ = ["ChatRequest", "EmbeddingsRequest", "Message", "parse_body"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TextPart(_Strict):
+    type: Literal["text"]
+    text: str
+
+
+Content = str | list[TextPart]
+
+
+class FunctionCall(_Strict):
+    name: str
+    arguments: str
+
+
+class ToolCall(_Strict):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
+class SystemMessage(_Strict):
+    role: Literal["system", "developer"]
+    content: Content
+    name: str | None = None
+
+
+class UserMessage(_Strict):
+    role: Literal["user"]
+    content: Content
+    name: str | None = None
+
+
+class AssistantMessage(_Strict):
+    role: Literal["assistant"]
+    content: Content | None = None
+    name: str | None = None
+    tool_calls: list[ToolCall] | None = None
+    refusal: str | None = None
+
+    @model_validator(mode="after")
+    def _has_something(self) -> AssistantMessage:
+        if self.content is None and not self.tool_calls:
+            raise ValueError("an assistant message needs content or tool_calls")
+        return self
+
+
+class ToolMessage(_Strict):
+    role: Literal["tool"]
+    content: Content
+    tool_call_id: str
+
+
+Message = Annotated[
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage, Field(discriminator="role")
+]
+
+
+class FunctionDefinition(_Strict):
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class Tool(_Strict):
+    type: Literal["function"]
+    function: FunctionDefinition
+
+
+class NamedFunction(_Strict):
+    name: str
+
+
+class NamedToolChoice(_Strict):
+    type: Literal["function"]
+    function: NamedFunction
+
+
+class JSONSchemaFormat(_Strict):
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+    description: str | None = None
+    schema_: Annotated[dict[str, Any] | None, Field(alias="schema")] = None
+    strict: bool | None = None
+
+
+class TextFormat(_Strict):
+    type: Literal["text"]
+
+
+class JSONObjectFormat(_Strict):
+    type: Literal["json_object"]
+
+
+class JSONSchemaResponseFormat(_Strict):
+    type: Literal["json_schema"]
+    json_schema: JSONSchemaFormat
+
+
+ResponseFormat = Annotated[
+    TextFormat | JSONObjectFormat | JSONSchemaResponseFormat, Field(discriminator="type")
+]
+
+
+class StreamOptions(_Strict):
+    include_usage: bool | None = None
+    include_obfuscation: bool | None = None
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class ChatRequest(_Strict):
+    model: str
+    messages: Annotated[list[Message], Field(min_length=1)]
+    temperature: Annotated[Number, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[Number, Field(ge=0, le=1)] | None = None
+    n: Annotated[int, Field(ge=1, le=8)] | None = None
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    stop: str | Annotated[list[str], Field(max_length=4)] | None = None
+    presence_penalty: Annotated[Number, Field(ge=-2, le=2)] | None = None
+    frequency_penalty: Annotated[Number, Field(ge=-2, le=2)] | None = None
+    seed: int | None = None
+    logit_bias: dict[str, Annotated[Number, Field(ge=-100, le=100)]] | None = None
+    logprobs: bool | None = None
+    top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
+    response_format: ResponseFormat | None = None
+    tools: list[Tool] | None = None
+    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice | None = None
+    parallel_tool_calls: bool | None = None
+    stream: bool | None = None
+    stream_options: StreamOptions | None = None
+    # Accepted for compatibility; they change nothing here.
+    user: str | None = None
+    metadata: dict[str, str] | None = None
+    store: bool | None = None
+    service_tier: str | None = None
+    prompt_cache_key: str | None = None
+    safety_identifier: str | None = None
+
+    @property
+    def stop_sequences(self) -> list[str]:
+        if self.stop is None:
+            return []
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
+
+    @property
+    def token_limit(self) -> int | None:
+        return self.max_completion_tokens or self.max_tokens
+
+
+class EmbeddingsRequest(_Strict):
+    model: str
+    input: str | Annotated[list[str], Field(min_length=1, max_length=2048)]
+    encoding_format: Literal["float", "base64"] | None = None
+    dimensions: Annotated[int, Field(ge=1)] | None = None
+    user: str | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [self.input] if isinstance(self.input, str) else list(self.input)
+
+
+def parse_body(model: type[_Strict], raw: bytes) -> Any:
+    """Parse and validate a JSON body, or raise the 400 OpenAI would answer with."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SandboxAPIError(
+            400,
+            f"We could not parse the JSON body of your request ({exc}). "
+            "The body must be valid JSON.",
+        ) from None
+    if not isinstance(data, dict):
+        raise SandboxAPIError(400, "The request body must be a JSON object.")
+    try:
+        return TypeAdapter(model).validate_python(data)
+    except ValidationError as exc:
+        raise _to_api_error(exc) from None
+
+
+def _to_api_error(exc: ValidationError) -> SandboxAPIError:
+    # For a union, pydantic reports each member's complaint; the deepest is the most telling.
+    errors = exc.errors(include_url=False)
+    first = max(errors, key=lambda e: len(e["loc"]))
+    param = _param_path(first["loc"])
+    kind = first["type"]
+    if kind == "missing":
+        return SandboxAPIError(400, f"Missing required parameter: '{param}'.", param=param)
+    if kind == "extra_forbidden":
+        return SandboxAPIError(400, f"Unrecognized request argument supplied: {param}", param=param)
+    return SandboxAPIError(400, f"Invalid value for '{param}': {first['msg']}.", param=param)
+
+
+def _param_path(loc: tuple[Any, ...]) -> str:
+    """('messages', 0, 'user', 'content') -> 'messages[0].content': union labels dropped."""
+    out = ""
+    for i, part in enumerate(loc):
+        previous = loc[i - 1] if i else None
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _is_union_label(str(part)) or (
+            previous == "response_format" or (isinstance(previous, int) and loc[0] == "messages"
+                                               and i == 2)
+        ):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _is_union_label(part: str) -> bool:
+    """Member labels such as `str`, `list[TextPart]`, `NamedToolChoice`, `constrained-float`."""
+    return part[:1].isupper() or part in {"str", "int", "float", "bool", "dict"} or any(
+        ch in part for ch in "[]'-="
+    )

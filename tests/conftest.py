@@ -50,3 +50,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         provider = PRESETS[marker.args[0]]
         if not os.environ.get(provider.key_env or ""):
             item.add_marker(pytest.mark.skip(reason=f"live: {provider.key_env} is not set"))
+
+
+@pytest.fixture(scope="session")
+def sandbox_url() -> Iterator[str]:
+    """A private sandbox server (a real child process) for the whole test session."""
+    from llmwidgets.sandbox import start
+
+    with start() as box:
+        yield box.url
+
+
+@pytest.fixture
+def sandbox(sandbox_url: str):
+    import openai
+
+    client = openai.OpenAI(base_url=sandbox_url, api_key="unused", max_retries=0, timeout=120)
+    yield client
+    client.close()

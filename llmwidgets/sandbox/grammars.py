@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -32,7 +33,7 @@ def json_schema_grammar(schema: dict[str, Any], prop_order: list[str] | None = N
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
     try:
-        grammar = json_schema_to_gbnf(json.dumps(schema), prop_order=prop_order)
+        grammar = json_schema_to_gbnf(json.dumps(_bounded(schema)), prop_order=prop_order)
     except Exception as exc:  # the converter raises bare exceptions for unsupported schemas
         raise ValueError(f"unsupported JSON schema: {exc}") from None
     return grammar.replace(_LOOSE_CHAR, _STRICT_CHAR)
@@ -57,3 +58,25 @@ def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
         return grammar
     renamed = re.sub(r"^root ::=", "tool-call ::=", grammar, flags=re.MULTILINE)
     return renamed + '\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n'
+
+
+_MAX_ENUMERATED_RANGE = 1000
+
+
+def _bounded(schema: Any) -> Any:
+    """Spell small bounded integer ranges as enums: the converter ignores minimum/maximum."""
+    if isinstance(schema, list):
+        return [_bounded(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _bounded(value) for key, value in schema.items()}
+    if out.get("type") == "integer":
+        low = out.get("minimum", None)
+        high = out.get("maximum", None)
+        if "exclusiveMinimum" in out:
+            low = math.floor(out["exclusiveMinimum"]) + 1
+        if "exclusiveMaximum" in out:
+            high = math.ceil(out["exclusiveMaximum"]) - 1
+        if low is not None and high is not None and 0 <= high - low < _MAX_ENUMERATED_RANGE:
+            return {"enum": list(range(math.ceil(low), math.floor(high) + 1))}
+    return out

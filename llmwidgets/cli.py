@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,7 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--host", default="127.0.0.1", help="default: loopback only")
     sandbox.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     sandbox.add_argument(
-        "--api-key", action="append", default=[],
+        "--api-key",
+        action="append",
+        default=[],
         help=f"require this key (repeatable; or set {_KEYS_VARIABLE}, which `ps` cannot show)",
     )
     sandbox.add_argument("--rpm", type=int, help="requests per minute per key (429 beyond)")
@@ -55,13 +58,14 @@ def _sandbox(args: argparse.Namespace) -> int:
 
     keys = [*args.api_key, *filter(None, os.environ.get(_KEYS_VARIABLE, "").split(","))]
     config = SandboxConfig(
-        host=args.host, api_keys=frozenset(keys), rpm=args.rpm, tpm=args.tpm,
+        host=args.host,
+        api_keys=frozenset(keys),
+        rpm=args.rpm,
+        tpm=args.tpm,
         allow_origins=tuple(args.allow_origin),
     )
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         serve(config, args.port, state_file=args.state_file, n_threads=args.threads)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -13,8 +13,9 @@ HELLO = [{"role": "user", "content": "Write one sentence about the sea."}]
 
 
 def ask(client: openai.OpenAI, **params):
-    return client.chat.completions.create(model=MODEL, messages=params.pop("messages", HELLO),
-                                          **params)
+    return client.chat.completions.create(
+        model=MODEL, messages=params.pop("messages", HELLO), **params
+    )
 
 
 def test_models(sandbox: openai.OpenAI) -> None:
@@ -77,8 +78,9 @@ def test_n_choices_differ_and_count_in_usage(sandbox: openai.OpenAI) -> None:
 
 
 def test_stream_chunk_contract(sandbox: openai.OpenAI) -> None:
-    chunks = list(ask(sandbox, n=2, seed=3, max_tokens=6, stream=True,
-                      stream_options={"include_usage": True}))
+    chunks = list(
+        ask(sandbox, n=2, seed=3, max_tokens=6, stream=True, stream_options={"include_usage": True})
+    )
     assert {c.id for c in chunks} == {chunks[0].id}
     assert all(c.object == "chat.completion.chunk" for c in chunks)
     body, last = chunks[:-1], chunks[-1]
@@ -96,8 +98,13 @@ def test_stream_chunk_contract(sandbox: openai.OpenAI) -> None:
 
 def test_json_object_mode_always_parses(sandbox: openai.OpenAI) -> None:
     for seed in (1, 2):
-        reply = ask(sandbox, seed=seed, max_tokens=200, response_format={"type": "json_object"},
-                    messages=[{"role": "user", "content": "Describe a cat as a JSON object."}])
+        reply = ask(
+            sandbox,
+            seed=seed,
+            max_tokens=200,
+            response_format={"type": "json_object"},
+            messages=[{"role": "user", "content": "Describe a cat as a JSON object."}],
+        )
         if reply.choices[0].finish_reason == "stop":
             assert isinstance(json.loads(reply.choices[0].message.content), dict)
     with pytest.raises(openai.BadRequestError, match="must contain the word 'json'"):
@@ -106,19 +113,28 @@ def test_json_object_mode_always_parses(sandbox: openai.OpenAI) -> None:
 
 PERSON = {
     "type": "object",
-    "properties": {"name": {"type": "string", "maxLength": 20},
-                   "age": {"type": "integer", "minimum": 0, "maximum": 120}},
+    "properties": {
+        "name": {"type": "string", "maxLength": 20},
+        "age": {"type": "integer", "minimum": 0, "maximum": 120},
+    },
     "required": ["name", "age"],
     "additionalProperties": False,
 }
 
 
 def test_json_schema_output_validates(sandbox: openai.OpenAI) -> None:
-    fmt = {"type": "json_schema", "json_schema": {"name": "person", "schema": PERSON,
-                                                  "strict": True}}
+    fmt = {
+        "type": "json_schema",
+        "json_schema": {"name": "person", "schema": PERSON, "strict": True},
+    }
     for seed in (1, 2, 3):
-        reply = ask(sandbox, seed=seed, max_tokens=60, response_format=fmt,
-                    messages=[{"role": "user", "content": "Invent a person."}])
+        reply = ask(
+            sandbox,
+            seed=seed,
+            max_tokens=60,
+            response_format=fmt,
+            messages=[{"role": "user", "content": "Invent a person."}],
+        )
         assert reply.choices[0].finish_reason == "stop"
         jsonschema.validate(json.loads(reply.choices[0].message.content), PERSON)
 
@@ -128,28 +144,42 @@ WEATHER = {
     "function": {
         "name": "get_weather",
         "description": "Current weather in a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                       "required": ["city"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
     },
 }
 ADD = {
     "type": "function",
-    "function": {"name": "add", "parameters": {
-        "type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
-        "required": ["a", "b"]}},
+    "function": {
+        "name": "add",
+        "parameters": {
+            "type": "object",
+            "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
+            "required": ["a", "b"],
+        },
+    },
 }
 WEATHER_QUESTION = [{"role": "user", "content": "What is the weather in Paris?"}]
 
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_required_tool_call_validates(sandbox: openai.OpenAI, stream: bool) -> None:
-    params = dict(messages=WEATHER_QUESTION, tools=[WEATHER, ADD], tool_choice="required",
-                  seed=1, max_tokens=80)
+    params = dict(
+        messages=WEATHER_QUESTION,
+        tools=[WEATHER, ADD],
+        tool_choice="required",
+        seed=1,
+        max_tokens=80,
+    )
     if stream:
         chunks = list(ask(sandbox, stream=True, **params))
         calls = [tc for c in chunks for tc in (c.choices[0].delta.tool_calls or [])]
         assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == [
-            "tool_calls"]
+            "tool_calls"
+        ]
         (call,) = calls
         assert call.index == 0
         name, arguments = call.function.name, call.function.arguments
@@ -164,8 +194,13 @@ def test_required_tool_call_validates(sandbox: openai.OpenAI, stream: bool) -> N
 
 
 def test_named_tool_choice_and_round_trip(sandbox: openai.OpenAI) -> None:
-    choice = ask(sandbox, messages=WEATHER_QUESTION, tools=[WEATHER, ADD], seed=2,
-                 tool_choice={"type": "function", "function": {"name": "add"}}).choices[0]
+    choice = ask(
+        sandbox,
+        messages=WEATHER_QUESTION,
+        tools=[WEATHER, ADD],
+        seed=2,
+        tool_choice={"type": "function", "function": {"name": "add"}},
+    ).choices[0]
     (call,) = choice.message.tool_calls
     assert call.function.name == "add"
     jsonschema.validate(json.loads(call.function.arguments), ADD["function"]["parameters"])
@@ -180,8 +215,9 @@ def test_named_tool_choice_and_round_trip(sandbox: openai.OpenAI) -> None:
 
 
 def test_tool_choice_none_never_calls(sandbox: openai.OpenAI) -> None:
-    choice = ask(sandbox, messages=WEATHER_QUESTION, tools=[WEATHER], tool_choice="none",
-                 max_tokens=10).choices[0]
+    choice = ask(
+        sandbox, messages=WEATHER_QUESTION, tools=[WEATHER], tool_choice="none", max_tokens=10
+    ).choices[0]
     assert choice.message.tool_calls is None
     assert choice.finish_reason in {"stop", "length"}
 
@@ -190,15 +226,20 @@ def test_logit_bias_bans_the_greedy_first_token(sandbox: openai.OpenAI) -> None:
     greedy = ask(sandbox, temperature=0, max_tokens=3, logprobs=True)
     first = greedy.choices[0].logprobs.content[0]
     # The sandbox's token ids come from the model's own tokenizer; find the id by trying.
-    banned = ask(sandbox, temperature=0, max_tokens=3, logprobs=True, logit_bias={
-        str(i): -100 for i in _ids_for(sandbox, first.token)})
+    banned = ask(
+        sandbox,
+        temperature=0,
+        max_tokens=3,
+        logprobs=True,
+        logit_bias={str(i): -100 for i in _ids_for(sandbox, first.token)},
+    )
     assert banned.choices[0].logprobs.content[0].token != first.token
 
 
 def _ids_for(client: openai.OpenAI, token: str) -> list[int]:
-    from llmwidgets.sandbox.engine import default_model_path
-
     from llama_cpp import Llama
+
+    from llmwidgets.sandbox.engine import default_model_path
 
     vocab = Llama(str(default_model_path()), vocab_only=True, verbose=False)
     return vocab.tokenize(token.encode(), add_bos=False, special=False)[:1]
@@ -222,9 +263,15 @@ def test_penalties_are_accepted(sandbox: openai.OpenAI) -> None:
 
 
 def test_content_as_text_parts_and_developer_role(sandbox: openai.OpenAI) -> None:
-    reply = ask(sandbox, max_tokens=4, messages=[
-        {"role": "developer", "content": "Answer briefly."},
-        {"role": "user", "content": [{"type": "text", "text": "Hello"},
-                                     {"type": "text", "text": " there"}]},
-    ])
+    reply = ask(
+        sandbox,
+        max_tokens=4,
+        messages=[
+            {"role": "developer", "content": "Answer briefly."},
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": "Hello"}, {"type": "text", "text": " there"}],
+            },
+        ],
+    )
     assert reply.choices[0].finish_reason in {"stop", "length"}

@@ -27,6 +27,9 @@ __all__ = ["SandboxError", "SandboxProcess", "ensure_running", "start", "state_d
 
 START_TIMEOUT_SECONDS = 120.0
 _KEYS_VARIABLE = "LLMWIDGETS_SANDBOX_API_KEYS"
+# The shared sandbox, when this process started it: the server outlives us, but while we
+# live we keep its handle, so that stop() can wait for it properly.
+_started_here: SandboxProcess | None = None
 
 
 class SandboxError(RuntimeError):
@@ -89,8 +92,18 @@ def start(
     ready_file = state_file or folder / f"sandbox-{os.getpid()}-{time.monotonic_ns()}.json"
     ready_file.unlink(missing_ok=True)
     log = ready_file.with_suffix(".log")
-    command = [sys.executable, "-m", "llmwidgets", "sandbox", "--host", host, "--port", str(port),
-               "--state-file", str(ready_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "llmwidgets",
+        "sandbox",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--state-file",
+        str(ready_file),
+    ]
     for flag, value in (("--rpm", rpm), ("--tpm", tpm), ("--threads", threads)):
         if value is not None:
             command += [flag, str(value)]
@@ -101,8 +114,12 @@ def start(
         env[_KEYS_VARIABLE] = ",".join(keys)
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log_handle, stderr=subprocess.STDOUT,
-            env=env, start_new_session=detach,
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=detach,
         )
     try:
         url = _wait_until_answering(process, ready_file, log, timeout)
@@ -123,19 +140,25 @@ def ensure_running(*, timeout: float = START_TIMEOUT_SECONDS) -> str:
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     state = folder / "sandbox.json"
+    global _started_here
     with _locked(folder / "sandbox.lock"):
         url = _answering_url(state)
         if url:
             return url
-        return start(state_file=state, detach=True, timeout=timeout).url
+        _started_here = start(state_file=state, detach=True, timeout=timeout)
+        return _started_here.url
 
 
 def stop() -> bool:
     """Stop the shared sandbox; True when one was running."""
+    global _started_here
     state = state_dir() / "sandbox.json"
     pid = _state(state).get("pid")
     if not isinstance(pid, int):
         return False
+    if _started_here is not None and _started_here.pid == pid:
+        _started_here.stop()
+        _started_here = None
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGINT)
         for _ in range(100):
@@ -181,8 +204,7 @@ def _wait_until_answering(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SandboxError(f"The sandbox exited with code {process.returncode}.\n"
-                               + _tail(log))
+            raise SandboxError(f"The sandbox exited with code {process.returncode}.\n" + _tail(log))
         state = _state(ready_file)
         url = state.get("url")
         if state.get("pid") == process.pid and isinstance(url, str) and _answers(url):

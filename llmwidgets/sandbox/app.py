@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import hmac
 import json
 import math
@@ -64,10 +65,8 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
 
     def guard(request: Request) -> tuple[str, dict[str, str]]:
         """Authenticate and rate-limit; returns who is asking and the rate-limit headers."""
-        who = _check_key(request, config.api_keys)
-        if who is None:
-            who = request.client.host if request.client else "anonymous"
-        return who, limiter.admit(who)
+        _check_key(request, config.api_keys)
+        return (who := _caller(request)), limiter.admit(who)
 
     async def read(request: Request) -> bytes:
         body = await request.body()
@@ -76,15 +75,15 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         return body
 
     async def list_models(request: Request) -> Response:
-        guard(request)
-        return JSONResponse({"object": "list", "data": [_model(CHAT_MODEL_ID),
-                                                         _model(EMBEDDING_MODEL_ID)]})
+        _, headers = guard(request)
+        models = [_model(CHAT_MODEL_ID), _model(EMBEDDING_MODEL_ID)]
+        return JSONResponse({"object": "list", "data": models}, headers=headers)
 
     async def get_model(request: Request) -> Response:
-        guard(request)
+        _, headers = guard(request)
         model = request.path_params["model"]
         check_model(model, kind="chat" if model != EMBEDDING_MODEL_ID else "embeddings")
-        return JSONResponse(_model(model))
+        return JSONResponse(_model(model), headers=headers)
 
     async def chat_completions(request: Request) -> Response:
         who, headers = guard(request)
@@ -93,11 +92,15 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         if chat.stream:
             include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
             events = _sse(job, worker, engine, include_usage, partial(limiter.record_tokens, who))
-            return StreamingResponse(events, media_type="text/event-stream",
-                                     headers={**headers, "cache-control": "no-cache"})
+            return StreamingResponse(
+                events,
+                media_type="text/event-stream",
+                headers={**headers, "cache-control": "no-cache"},
+            )
         if chat.stream_options is not None:
             raise SandboxAPIError(
-                400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                400,
+                "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
                 param="stream_options",
             )
         results = [ChoiceResult(i) for i in range(job.n)]
@@ -116,14 +119,16 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         counts = [engine.count_tokens(t) for t in texts]
         for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
             if not text:
-                raise SandboxAPIError(400, f"'input[{i}]' must be a non-empty string.",
-                                      param="input")
+                raise SandboxAPIError(
+                    400, f"'input[{i}]' must be a non-empty string.", param="input"
+                )
             if count > engine.embedding_context:
                 raise SandboxAPIError(
                     400,
                     f"This model's maximum context length is {engine.embedding_context} "
                     f"tokens, however input[{i}] has {count} tokens.",
-                    param="input", code="context_length_exceeded",
+                    param="input",
+                    code="context_length_exceeded",
                 )
         if req.dimensions is not None and req.dimensions > embedding_dims:
             raise SandboxAPIError(
@@ -137,13 +142,16 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         if req.dimensions is not None:
             vectors = [_shorten(v, req.dimensions) for v in vectors]
         encode = _base64 if req.encoding_format == "base64" else list
-        data = [{"object": "embedding", "index": i, "embedding": encode(v)}
-                for i, v in enumerate(vectors)]
+        data = [
+            {"object": "embedding", "index": i, "embedding": encode(v)}
+            for i, v in enumerate(vectors)
+        ]
         total = sum(counts)
         limiter.record_tokens(who, total)
         usage = {"prompt_tokens": total, "total_tokens": total}
-        return JSONResponse({"object": "list", "data": data, "model": req.model, "usage": usage},
-                            headers=headers)
+        return JSONResponse(
+            {"object": "list", "data": data, "model": req.model, "usage": usage}, headers=headers
+        )
 
     routes = [
         Route("/v1/models", list_models, methods=["GET"]),
@@ -153,8 +161,14 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
     ]
     middleware = [Middleware(_Guard, config=config)]
     if config.allow_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.allow_origins),
-                                     allow_methods=["GET", "POST"], allow_headers=["*"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.allow_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+            )
+        )
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -175,8 +189,13 @@ async def _lifespan(app: Starlette, worker: EngineWorker) -> AsyncIterator[None]
     worker.close()
 
 
-async def _sse(job: ChatJob, worker: EngineWorker, engine: Engine, include_usage: bool,
-               record: Callable[[int], None]) -> AsyncIterator[str]:
+async def _sse(
+    job: ChatJob,
+    worker: EngineWorker,
+    engine: Engine,
+    include_usage: bool,
+    record: Callable[[int], None],
+) -> AsyncIterator[str]:
     """The chunk stream: role first, content deltas, one finish per choice, usage, [DONE]."""
     results = [ChoiceResult(i) for i in range(job.n)]
     buffering = [job.tool_mode == "forced"] * job.n
@@ -191,8 +210,9 @@ async def _sse(job: ChatJob, worker: EngineWorker, engine: Engine, include_usage
             result = results[index]
             if index not in started:
                 started.add(index)
-                yield event([job.delta(index, {"role": "assistant", "content": "",
-                                               "refusal": None})])
+                yield event(
+                    [job.delta(index, {"role": "assistant", "content": "", "refusal": None})]
+                )
             if isinstance(item, Finish):
                 _absorb(result, item)
                 job.finish_choice(result)
@@ -230,9 +250,17 @@ def _absorb(result: ChoiceResult, item: Any) -> None:
         result.logprobs.extend(item.logprobs)
 
 
-def _check_key(request: Request, keys: frozenset[str]) -> str | None:
+def _caller(request: Request) -> str:
+    """Whom limits apply to: the bearer key (as a digest) when one is sent, else the address."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "key:" + hashlib.sha256(token.strip().encode()).hexdigest()[:16]
+    return "addr:" + (request.client.host if request.client else "unknown")
+
+
+def _check_key(request: Request, keys: frozenset[str]) -> None:
     if not keys:
-        return None
+        return
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise SandboxAPIError(
@@ -245,12 +273,15 @@ def _check_key(request: Request, keys: frozenset[str]) -> str | None:
     if not any(hmac.compare_digest(token.encode(), key.encode()) for key in keys):
         # Never echo the key back: not even a masked part of it.
         raise SandboxAPIError(401, "Incorrect API key provided.", code="invalid_api_key")
-    return token
 
 
 def _model(model_id: str) -> dict[str, Any]:
-    return {"id": model_id, "object": "model", "created": MODEL_CREATED,
-            "owned_by": "llmwidgets-sandbox"}
+    return {
+        "id": model_id,
+        "object": "model",
+        "created": MODEL_CREATED,
+        "owned_by": "llmwidgets-sandbox",
+    }
 
 
 def _shorten(vector: list[float], dims: int) -> list[float]:
@@ -264,8 +295,11 @@ def _base64(vector: list[float]) -> str:
 
 
 def _too_large(limit: int) -> SandboxAPIError:
-    return SandboxAPIError(413, f"The request body is larger than this sandbox accepts "
-                                f"({limit} bytes).", code="request_too_large")
+    return SandboxAPIError(
+        413,
+        f"The request body is larger than this sandbox accepts ({limit} bytes).",
+        code="request_too_large",
+    )
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -276,8 +310,11 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        error = SandboxAPIError(405, f"Method {request.method} is not allowed for "
-                                     f"{request.url.path}.", code="method_not_allowed")
+        error = SandboxAPIError(
+            405,
+            f"Method {request.method} is not allowed for {request.url.path}.",
+            code="method_not_allowed",
+        )
         return error_response(error)
     error = SandboxAPIError(
         exc.status_code,
@@ -289,8 +326,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    error = SandboxAPIError(500, f"The sandbox failed: {type(exc).__name__}.",
-                            type="server_error")
+    error = SandboxAPIError(500, f"The sandbox failed: {type(exc).__name__}.", type="server_error")
     return error_response(error)
 
 
@@ -308,8 +344,11 @@ class _Guard:
         error = None
         if self.config.loopback_only and _hostname(headers.get("host", "")) not in LOOPBACK_HOSTS:
             error = SandboxAPIError(
-                403, "This sandbox only answers requests addressed to localhost "
-                     "(the Host header names another host).", code="invalid_host")
+                403,
+                "This sandbox only answers requests addressed to localhost "
+                "(the Host header names another host).",
+                code="invalid_host",
+            )
         elif _content_length(headers) > self.config.max_body_bytes:
             error = _too_large(self.config.max_body_bytes)
         if error is not None:

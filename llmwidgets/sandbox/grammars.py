@@ -57,7 +57,7 @@ def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
     if not allow_text:
         return grammar
     renamed = re.sub(r"^root ::=", "tool-call ::=", grammar, flags=re.MULTILINE)
-    return renamed + '\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n'
+    return renamed + "\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n"
 
 
 _MAX_ENUMERATED_RANGE = 1000
@@ -71,8 +71,8 @@ def _bounded(schema: Any) -> Any:
         return schema
     out = {key: _bounded(value) for key, value in schema.items()}
     if out.get("type") == "integer":
-        low = out.get("minimum", None)
-        high = out.get("maximum", None)
+        low = out.get("minimum")
+        high = out.get("maximum")
         if "exclusiveMinimum" in out:
             low = math.floor(out["exclusiveMinimum"]) + 1
         if "exclusiveMaximum" in out:

@@ -37,12 +37,14 @@ class RateLimiter:
         used_tokens = sum(n for _, n in tokens)
         if self.rpm and len(requests) >= self.rpm:
             wait = requests[0] + WINDOW_SECONDS - now
-            raise self._refusal("requests", f"{self.rpm} requests per minute", wait,
-                                self._headers(who, now))
+            raise self._refusal(
+                "requests", f"{self.rpm} requests per minute", wait, self._headers(who, now)
+            )
         if self.tpm and used_tokens >= self.tpm:
             wait = tokens[0][0] + WINDOW_SECONDS - now
-            raise self._refusal("tokens", f"{self.tpm} tokens per minute", wait,
-                                self._headers(who, now))
+            raise self._refusal(
+                "tokens", f"{self.tpm} tokens per minute", wait, self._headers(who, now)
+            )
         requests.append(now)
         return self._headers(who, now)
 
@@ -89,6 +91,9 @@ class RateLimiter:
             f"Please try again in {wait:.1f}s.",
             type=kind,
             code="rate_limit_exceeded",
-            headers={**headers, "retry-after": str(seconds),
-                     "retry-after-ms": str(int(wait * 1000))},
+            headers={
+                **headers,
+                "retry-after": str(seconds),
+                "retry-after-ms": str(int(wait * 1000)),
+            },
         )

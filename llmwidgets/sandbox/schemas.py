@@ -223,8 +223,8 @@ def _param_path(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif _is_union_label(str(part)) or (
-            previous == "response_format" or (isinstance(previous, int) and loc[0] == "messages"
-                                               and i == 2)
+            previous == "response_format"
+            or (isinstance(previous, int) and loc[0] == "messages" and i == 2)
         ):
             continue
         else:
@@ -234,6 +234,8 @@ def _param_path(loc: tuple[Any, ...]) -> str:
 
 def _is_union_label(part: str) -> bool:
     """Member labels such as `str`, `list[TextPart]`, `NamedToolChoice`, `constrained-float`."""
-    return part[:1].isupper() or part in {"str", "int", "float", "bool", "dict"} or any(
-        ch in part for ch in "[]'-="
+    return (
+        part[:1].isupper()
+        or part in {"str", "int", "float", "bool", "dict"}
+        or any(ch in part for ch in "[]'-=")
     )

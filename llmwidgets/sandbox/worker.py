@@ -21,8 +21,9 @@ _DONE = object()
 
 
 class _Job:
-    def __init__(self, produce: Callable[[threading.Event], Iterator[Any]],
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, produce: Callable[[threading.Event], Iterator[Any]], loop: asyncio.AbstractEventLoop
+    ) -> None:
         self.produce = produce
         self.loop = loop
         self.cancel = threading.Event()

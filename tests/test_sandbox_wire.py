@@ -1,0 +1,222 @@
+"""The sandbox's wire behaviour: errors in OpenAI's envelope, keys, limits, disconnects."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import struct
+import time
+from collections.abc import Iterator
+
+import httpx2
+import numpy as np
+import openai
+import pytest
+
+from llmwidgets.sandbox import start
+
+MODEL = "smollm2-135m-instruct"
+EMBED = "smollm2-135m-embed"
+HELLO = [{"role": "user", "content": "Hello"}]
+
+
+def envelope_of(response: httpx2.Response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"message", "type", "param", "code"}
+    return body["error"]
+
+
+@pytest.fixture
+def raw(sandbox_url: str) -> Iterator[httpx2.Client]:
+    with httpx2.Client(base_url=sandbox_url, timeout=60) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        (b"{not json", None),
+        (b"[1, 2]", None),
+        (b'{"model": "smollm2-135m-instruct"}', "messages"),
+        (b'{"messages": [{"role": "user", "content": "x"}]}', "model"),
+        (
+            b'{"model": "smollm2-135m-instruct", "messages": [{"role": "user", "content": 5}]}',
+            "messages[0].content",
+        ),
+        (
+            b'{"model": "smollm2-135m-instruct", "messages": [{"role": "user", "content": "x"}],'
+            b' "temperature": "hot"}',
+            "temperature",
+        ),
+        (
+            b'{"model": "smollm2-135m-instruct", "messages": [{"role": "user", "content": "x"}],'
+            b' "n": 0}',
+            "n",
+        ),
+        (
+            b'{"model": "smollm2-135m-instruct", "messages": [{"role": "user", "content": "x"}],'
+            b' "bogus": 1}',
+            "bogus",
+        ),
+        (
+            b'{"model": "smollm2-135m-instruct", "messages": [{"role": "user", "content": "x"}],'
+            b' "logit_bias": {"not-a-token": 1}}',
+            "logit_bias",
+        ),
+    ],
+)
+def test_bad_requests_are_400_naming_the_param(
+    raw: httpx2.Client, body: bytes, param: str | None
+) -> None:
+    response = raw.post(
+        "/chat/completions", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    error = envelope_of(response)
+    assert error["type"] == "invalid_request_error"
+    assert error["param"] == param
+    assert response.headers["x-should-retry"] == "false"
+
+
+def test_unknown_path_wrong_method_and_unknown_model(raw: httpx2.Client) -> None:
+    missing = raw.get("/completions/legacy")
+    assert (missing.status_code, envelope_of(missing)["code"]) == (404, "unknown_url")
+    wrong = raw.get("/chat/completions")
+    assert (wrong.status_code, envelope_of(wrong)["code"]) == (405, "method_not_allowed")
+    unknown = raw.post("/chat/completions", json={"model": "gpt-9", "messages": HELLO})
+    assert (unknown.status_code, envelope_of(unknown)["code"]) == (404, "model_not_found")
+
+
+def test_body_over_the_limit_is_413(raw: httpx2.Client) -> None:
+    huge = {"model": MODEL, "messages": [{"role": "user", "content": "x" * 1_100_000}]}
+    response = raw.post("/chat/completions", json=huge)
+    assert response.status_code == 413
+    assert envelope_of(response)["code"] == "request_too_large"
+
+
+def test_prompt_over_the_context_is_context_length_exceeded(sandbox: openai.OpenAI) -> None:
+    long = [{"role": "user", "content": "word " * 5000}]
+    with pytest.raises(openai.BadRequestError) as raised:
+        sandbox.chat.completions.create(model=MODEL, messages=long)
+    assert raised.value.code == "context_length_exceeded"
+
+
+def test_foreign_host_header_is_refused(raw: httpx2.Client) -> None:
+    """DNS rebinding: a page on evil.example resolving to 127.0.0.1 must get nothing."""
+    response = raw.get("/models", headers={"host": "evil.example:8080"})
+    assert response.status_code == 403
+    assert envelope_of(response)["code"] == "invalid_host"
+    assert raw.get("/models", headers={"host": "localhost:1234"}).status_code == 200
+    assert (
+        "access-control-allow-origin"
+        not in raw.get("/models", headers={"origin": "http://evil.example"}).headers
+    )
+
+
+def test_embeddings_float_and_base64_agree(sandbox: openai.OpenAI, raw: httpx2.Client) -> None:
+    texts = ["a cat", "a kitten", "interest rates"]
+    sdk = sandbox.embeddings.create(model=EMBED, input=texts)  # the SDK asks for base64
+    floats = raw.post(
+        "/embeddings", json={"model": EMBED, "input": texts, "encoding_format": "float"}
+    ).json()
+    b64 = raw.post(
+        "/embeddings", json={"model": EMBED, "input": texts, "encoding_format": "base64"}
+    ).json()
+    assert [d["index"] for d in floats["data"]] == [0, 1, 2]
+    for i in range(3):
+        vector = np.array(floats["data"][i]["embedding"])
+        decoded = base64.b64decode(b64["data"][i]["embedding"])
+        assert np.allclose(struct.unpack(f"<{len(vector)}f", decoded), vector, atol=1e-6)
+        assert np.allclose(sdk.data[i].embedding, vector, atol=1e-6)
+        assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-4)
+    assert sdk.usage.prompt_tokens == sdk.usage.total_tokens > 0
+    short = sandbox.embeddings.create(model=EMBED, input="a cat", dimensions=64)
+    assert len(short.data[0].embedding) == 64
+
+
+def test_embedding_errors(sandbox: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError, match="not a embeddings model"):
+        sandbox.embeddings.create(model=MODEL, input="x")
+    with pytest.raises(openai.BadRequestError, match="non-empty"):
+        sandbox.embeddings.create(model=EMBED, input=[""])
+
+
+def test_keys_are_checked_and_never_echoed(canary_key: str) -> None:
+    with start(api_keys=[canary_key]) as box:
+        good = openai.OpenAI(base_url=box.url, api_key=canary_key, max_retries=0)
+        assert good.models.list().data
+        for key in ("sk-wrong-0123456789abcdef", canary_key[:-1]):
+            bad = openai.OpenAI(base_url=box.url, api_key=key, max_retries=0)
+            with pytest.raises(openai.AuthenticationError) as raised:
+                bad.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
+            assert raised.value.code == "invalid_api_key"
+            assert key not in str(raised.value.body)
+        response = httpx2.get(f"{box.url}/models")
+        assert response.status_code == 401
+        assert envelope_of(response)["code"] == "missing_api_key"
+        assert canary_key not in box.log.read_text()
+
+
+def test_rate_limit_gives_429_with_retry_after() -> None:
+    with start(rpm=2) as box:
+        client = openai.OpenAI(base_url=box.url, api_key="student-1", max_retries=0)
+        first = client.models.with_raw_response.list()
+        assert first.headers["x-ratelimit-limit-requests"] == "2"
+        assert first.headers["x-ratelimit-remaining-requests"] == "1"
+        client.models.list()
+        with pytest.raises(openai.RateLimitError) as raised:
+            client.models.list()
+        headers = raised.value.response.headers
+        assert 1 <= int(headers["retry-after"]) <= 60
+        assert headers["x-ratelimit-remaining-requests"] == "0"
+        assert raised.value.code == "rate_limit_exceeded"
+
+
+def test_disconnect_stops_generation(sandbox: openai.OpenAI) -> None:
+    stream = sandbox.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "user", "content": "Tell a very long story."}],
+        max_tokens=3000,
+        stream=True,
+        temperature=1.0,
+        logit_bias={"2": -100},  # no end token
+    )
+    received = 0
+    for chunk in stream:
+        received += bool(chunk.choices and chunk.choices[0].delta.content)
+        if received >= 3:
+            break
+    stream.close()
+    started = time.monotonic()
+    after = sandbox.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
+    assert after.choices[0].finish_reason in {"stop", "length"}
+    assert time.monotonic() - started < 2.5, "the abandoned stream kept the model busy"
+
+
+def test_twenty_concurrent_streams_all_complete(sandbox_url: str) -> None:
+    async def one(client: openai.AsyncOpenAI, i: int) -> tuple[str, int]:
+        stream = await client.chat.completions.create(
+            model=MODEL,
+            messages=HELLO,
+            max_tokens=6,
+            seed=i,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        finish, total = None, 0
+        async for chunk in stream:
+            if chunk.choices and chunk.choices[0].finish_reason:
+                finish = chunk.choices[0].finish_reason
+            if chunk.usage:
+                total = chunk.usage.completion_tokens
+        return finish, total
+
+    async def run() -> list[tuple[str, int]]:
+        async with openai.AsyncOpenAI(
+            base_url=sandbox_url, api_key="x", max_retries=0, timeout=300
+        ) as client:
+            return await asyncio.gather(*(one(client, i) for i in range(20)))
+
+    results = asyncio.run(run())
+    assert all(finish in {"stop", "length"} and 0 < total <= 6 for finish, total in results)

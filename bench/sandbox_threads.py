@@ -32,9 +32,11 @@ def measure(threads: int, runs: int) -> tuple[float, float]:
         elapsed = time.perf_counter() - started
         firsts.append(first or elapsed)
         rates.append((finish.completion_tokens - 1) / max(elapsed - (first or 0), 1e-9))
-    print(f"threads={threads}: prompt {len(prompt)} tokens, first token "
-          f"{statistics.median(firsts) * 1000:.0f} ms, decode {statistics.median(rates):.1f} "
-          f"tokens/s (median of {runs}; all: {[round(r) for r in rates]})")
+    print(
+        f"threads={threads}: prompt {len(prompt)} tokens, first token "
+        f"{statistics.median(firsts) * 1000:.0f} ms, decode {statistics.median(rates):.1f} "
+        f"tokens/s (median of {runs}; all: {[round(r) for r in rates]})"
+    )
     return statistics.median(firsts), statistics.median(rates)
 
 

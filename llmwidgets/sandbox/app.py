@@ -14,10 +14,9 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import json
 import math
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -29,18 +28,18 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .chat import ChatJob, ChoiceResult, check_model
-from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine, Finish
-from .errors import SandboxAPIError, envelope, error_response
+from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine
+from .errors import SandboxAPIError, error_response
+from .guard import LOOPBACK_HOSTS, Guard, too_large
 from .ratelimit import RateLimiter
 from .schemas import ChatRequest, EmbeddingsRequest, parse_body
+from .sse import absorb, stream_events
 from .worker import EngineWorker
 
 __all__ = ["SandboxConfig", "create_app"]
 
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 MODEL_CREATED = 1738886400  # 2025-02-07, when the packaged SmolLM2 weights were published
 
 
@@ -71,7 +70,7 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
     async def read(request: Request) -> bytes:
         body = await request.body()
         if len(body) > config.max_body_bytes:
-            raise _too_large(config.max_body_bytes)
+            raise too_large(config.max_body_bytes)
         return body
 
     async def list_models(request: Request) -> Response:
@@ -91,7 +90,9 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         job = ChatJob.plan(chat, engine)
         if chat.stream:
             include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
-            events = _sse(job, worker, engine, include_usage, partial(limiter.record_tokens, who))
+            events = stream_events(
+                job, worker, engine, include_usage, partial(limiter.record_tokens, who)
+            )
             return StreamingResponse(
                 events,
                 media_type="text/event-stream",
@@ -105,7 +106,7 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
             )
         results = [ChoiceResult(i) for i in range(job.n)]
         for index, item in await worker.run(partial(job.run, engine)):
-            _absorb(results[index], item)
+            absorb(results[index], item)
         results = [job.finish_choice(r) for r in results]
         body = job.completion(results)
         limiter.record_tokens(who, body["usage"]["total_tokens"])
@@ -159,7 +160,9 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
     ]
-    middleware = [Middleware(_Guard, config=config)]
+    middleware = [
+        Middleware(Guard, loopback_only=config.loopback_only, max_body_bytes=config.max_body_bytes)
+    ]
     if config.allow_origins:
         middleware.append(
             Middleware(
@@ -187,67 +190,6 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
 async def _lifespan(app: Starlette, worker: EngineWorker) -> AsyncIterator[None]:
     yield
     worker.close()
-
-
-async def _sse(
-    job: ChatJob,
-    worker: EngineWorker,
-    engine: Engine,
-    include_usage: bool,
-    record: Callable[[int], None],
-) -> AsyncIterator[str]:
-    """The chunk stream: role first, content deltas, one finish per choice, usage, [DONE]."""
-    results = [ChoiceResult(i) for i in range(job.n)]
-    buffering = [job.tool_mode == "forced"] * job.n
-    started: set[int] = set()
-
-    def event(choices: list[dict[str, Any]], usage: dict[str, Any] | None = None) -> str:
-        chunk = job.chunk(choices, usage, with_usage_field=include_usage)
-        return f"data: {json.dumps(chunk)}\n\n"
-
-    try:
-        async for index, item in worker.stream(partial(job.run, engine)):
-            result = results[index]
-            if index not in started:
-                started.add(index)
-                yield event(
-                    [job.delta(index, {"role": "assistant", "content": "", "refusal": None})]
-                )
-            if isinstance(item, Finish):
-                _absorb(result, item)
-                job.finish_choice(result)
-                if result.tool_call:
-                    yield event([job.delta(index, {"tool_calls": [result.tool_call]})])
-                elif buffering[index] and result.text:
-                    yield event([job.delta(index, {"content": result.text})])
-                yield event([job.delta(index, {}, result.finish_reason)])
-                continue
-            if job.tool_mode == "auto" and not result.text and item.text.lstrip().startswith("{"):
-                buffering[index] = True
-            _absorb(result, item)
-            if not buffering[index] and (item.text or item.logprobs):
-                yield event([job.delta(index, {"content": item.text}, logprobs=item.logprobs)])
-    except SandboxAPIError as exc:
-        yield f"data: {json.dumps(exc.to_dict())}\n\n"
-        return
-    except Exception as exc:  # the stream has started: the error must travel inside it
-        message = f"The sandbox failed while generating: {type(exc).__name__}: {exc}"
-        yield f"data: {json.dumps(envelope(message, 'server_error'))}\n\n"
-        return
-    usage = job.usage(results)
-    record(usage["total_tokens"])
-    if include_usage:
-        yield event([], usage)
-    yield "data: [DONE]\n\n"
-
-
-def _absorb(result: ChoiceResult, item: Any) -> None:
-    if isinstance(item, Finish):
-        result.finish_reason = item.reason
-        result.completion_tokens = item.completion_tokens
-    else:
-        result.text += item.text
-        result.logprobs.extend(item.logprobs)
 
 
 def _caller(request: Request) -> str:
@@ -294,14 +236,6 @@ def _base64(vector: list[float]) -> str:
     return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
-def _too_large(limit: int) -> SandboxAPIError:
-    return SandboxAPIError(
-        413,
-        f"The request body is larger than this sandbox accepts ({limit} bytes).",
-        code="request_too_large",
-    )
-
-
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SandboxAPIError)
     return error_response(exc)
@@ -328,44 +262,3 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     error = SandboxAPIError(500, f"The sandbox failed: {type(exc).__name__}.", type="server_error")
     return error_response(error)
-
-
-class _Guard:
-    """Refuses, before routing: a non-loopback Host on a loopback server, an oversized body."""
-
-    def __init__(self, app: ASGIApp, config: SandboxConfig) -> None:
-        self.app = app
-        self.config = config
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        error = None
-        if self.config.loopback_only and _hostname(headers.get("host", "")) not in LOOPBACK_HOSTS:
-            error = SandboxAPIError(
-                403,
-                "This sandbox only answers requests addressed to localhost "
-                "(the Host header names another host).",
-                code="invalid_host",
-            )
-        elif _content_length(headers) > self.config.max_body_bytes:
-            error = _too_large(self.config.max_body_bytes)
-        if error is not None:
-            response: Callable[..., Awaitable[None]] = error_response(error)
-            return await response(scope, receive, send)
-        return await self.app(scope, receive, send)
-
-
-def _content_length(headers: dict[str, str]) -> int:
-    try:
-        return int(headers.get("content-length") or 0)
-    except ValueError:
-        return 0  # unreadable: the body is measured again once read
-
-
-def _hostname(host: str) -> str:
-    """'127.0.0.1:8000' -> '127.0.0.1'; '[::1]:8000' -> '::1'."""
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host

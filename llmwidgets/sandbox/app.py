@@ -60,7 +60,6 @@ class SandboxConfig:
 def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
     worker = EngineWorker()
     limiter = RateLimiter(config.rpm, config.tpm)
-    embedding_dims = len(engine.embed(["dimension probe"])[0])
 
     def guard(request: Request) -> tuple[str, dict[str, str]]:
         """Authenticate and rate-limit; returns who is asking and the rate-limit headers."""
@@ -131,9 +130,11 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
                     param="input",
                     code="context_length_exceeded",
                 )
-        if req.dimensions is not None and req.dimensions > embedding_dims:
+        if req.dimensions is not None and req.dimensions > engine.embedding_dimensions:
             raise SandboxAPIError(
-                400, f"This model gives at most {embedding_dims} dimensions.", param="dimensions"
+                400,
+                f"This model gives at most {engine.embedding_dimensions} dimensions.",
+                param="dimensions",
             )
 
         def produce(cancel: Any) -> Any:

@@ -105,6 +105,7 @@ class Engine:
             verbose=False,
         )
         self.n_vocab = self.chat.n_vocab()
+        self.embedding_dimensions = self.embedder.n_embd()
         self._template = self.chat.metadata.get("tokenizer.chat_template", "")
         self._lock = threading.Lock()
 

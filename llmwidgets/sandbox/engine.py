@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .stops import StopMatcher
+
 __all__ = ["CHAT_MODEL_ID", "EMBEDDING_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
 
 CHAT_MODEL_ID = "smollm2-135m-instruct"
@@ -147,7 +149,7 @@ class Engine:
             sampler = self._sampler(sampling)
             vocab = llama._model.vocab
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            stops = _StopMatcher(sampling.stop)
+            stops = StopMatcher(sampling.stop)
             pending_logprobs: list[dict[str, Any]] = []
             llama.reset()
             # In slices, so that a client gone during a long prompt frees the model soon.
@@ -235,43 +237,6 @@ class Engine:
             for t in ranked
         ]
         return entry
-
-
-class _StopMatcher:
-    """Holds back text that might be the start of a stop sequence until it is sure."""
-
-    def __init__(self, stops: Sequence[str]) -> None:
-        self.stops = [s for s in stops if s]
-        self.held = ""
-
-    def feed(self, text: str) -> tuple[str, bool]:
-        self.held += text
-        if not self.stops:
-            out, self.held = self.held, ""
-            return out, False
-        hits = [i for i in (self.held.find(s) for s in self.stops) if i >= 0]
-        if hits:
-            out = self.held[: min(hits)]
-            self.held = ""
-            return out, True
-        keep = max((_overlap(self.held, s) for s in self.stops), default=0)
-        cut = len(self.held) - keep
-        out, self.held = self.held[:cut], self.held[cut:]
-        return out, False
-
-    def flush(self, text: str) -> str:
-        out, stopped = self.feed(text)
-        if not stopped:
-            out, self.held = out + self.held, ""
-        return out
-
-
-def _overlap(text: str, stop: str) -> int:
-    """Length of the longest end of `text` that is a beginning of `stop`."""
-    for size in range(min(len(text), len(stop) - 1), 0, -1):
-        if text.endswith(stop[:size]):
-            return size
-    return 0
 
 
 def _token_entry(raw: bytes, logprob: float) -> dict[str, Any]:

@@ -18,15 +18,12 @@ from typing import Any
 from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
 from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
-from .schemas import AssistantMessage, ChatRequest, NamedToolChoice, ToolMessage
+from .prompt import template_messages, text_of, tools_in_play
+from .schemas import ChatRequest
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
 FINGERPRINT = "fp_llmwidgets_sandbox"
-_TOOL_PREAMBLE = (
-    "You can call these functions. To call one, answer with only a JSON object "
-    '{"name": <function name>, "arguments": <arguments object>}.\nFunctions:\n'
-)
 
 
 def check_model(model: str, *, kind: str) -> None:
@@ -76,8 +73,8 @@ class ChatJob:
     @classmethod
     def plan(cls, request: ChatRequest, engine: Engine) -> ChatJob:
         check_model(request.model, kind="chat")
-        tools, tool_mode = _tools_in_play(request)
-        prompt = engine.tokenize(engine.render(_template_messages(request, tools)))
+        tools, tool_mode = tools_in_play(request)
+        prompt = engine.tokenize(engine.render(template_messages(request, tools)))
         asked = request.token_limit
         if len(prompt) + (asked or 1) > engine.n_ctx:
             raise SandboxAPIError(
@@ -218,81 +215,6 @@ class ChatJob:
         return {"content": entries, "refusal": None}
 
 
-def _tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
-    tools = [
-        {
-            "name": t.function.name,
-            "description": t.function.description or "",
-            "parameters": t.function.parameters,
-        }
-        for t in request.tools or []
-    ]
-    choice = request.tool_choice
-    if not tools:
-        if choice not in (None, "none"):
-            raise SandboxAPIError(
-                400, "tool_choice is only allowed when 'tools' are specified.", param="tool_choice"
-            )
-        return [], "none"
-    if isinstance(choice, NamedToolChoice):
-        named = [t for t in tools if t["name"] == choice.function.name]
-        if not named:
-            raise SandboxAPIError(
-                400,
-                f"Invalid value for 'tool_choice': no function named '{choice.function.name}' "
-                "in 'tools'.",
-                param="tool_choice",
-            )
-        return named, "forced"
-    if choice == "none":
-        return [], "none"
-    return tools, "forced" if choice == "required" else "auto"
-
-
-def _template_messages(request: ChatRequest, tools: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Messages as the model's template wants them: plain strings, tool traffic spelled out."""
-    out = []
-    for message in request.messages:
-        role = "system" if message.role == "developer" else message.role
-        content = _text(message.content)
-        if isinstance(message, AssistantMessage) and message.tool_calls:
-            calls = [
-                {"name": c.function.name, "arguments": _arguments(c.function.arguments)}
-                for c in message.tool_calls
-            ]
-            content = "\n".join(json.dumps(c) for c in calls)
-        if isinstance(message, ToolMessage):
-            content = f"Result of call {message.tool_call_id}: {content}"
-        out.append({"role": role, "content": content})
-    if tools:
-        described = "\n".join(
-            f"- {t['name']}: {t['description']} Parameters: "
-            f"{json.dumps(t['parameters'] or {'type': 'object'})}"
-            for t in tools
-        )
-        preamble = _TOOL_PREAMBLE + described
-        if out and out[0]["role"] == "system":
-            out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + preamble}
-        else:
-            out.insert(0, {"role": "system", "content": preamble})
-    return out
-
-
-def _text(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    return "".join(part.text for part in content)
-
-
-def _arguments(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
-
-
 def _logit_bias(request: ChatRequest, engine: Engine) -> dict[int, float]:
     bias = {}
     for key, value in (request.logit_bias or {}).items():
@@ -320,7 +242,7 @@ def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) 
     if fmt is None or fmt.type == "text":
         return None
     if fmt.type == "json_object":
-        if not any("json" in _text(m.content).lower() for m in request.messages):
+        if not any("json" in text_of(m.content).lower() for m in request.messages):
             raise SandboxAPIError(
                 400,
                 "'messages' must contain the word 'json' in some form, to use "

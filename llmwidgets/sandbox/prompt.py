@@ -1,0 +1,97 @@
+"""How a chat request becomes what the model reads: plain-text messages in its own template.
+
+The model has no notion of tools or content parts, so they are spelled out: tool definitions
+become a system preamble, an assistant's tool calls become their JSON, a tool result says
+which call it answers, and text parts are joined.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import SandboxAPIError
+from .schemas import AssistantMessage, ChatRequest, NamedToolChoice, ToolMessage
+
+__all__ = ["template_messages", "text_of", "tools_in_play"]
+
+_TOOL_PREAMBLE = (
+    "You can call these functions. To call one, answer with only a JSON object "
+    '{"name": <function name>, "arguments": <arguments object>}.\nFunctions:\n'
+)
+
+
+def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
+    """The tools the model may call and how: "none", "auto", or "forced" (required/named)."""
+    tools = [
+        {
+            "name": t.function.name,
+            "description": t.function.description or "",
+            "parameters": t.function.parameters,
+        }
+        for t in request.tools or []
+    ]
+    choice = request.tool_choice
+    if not tools:
+        if choice not in (None, "none"):
+            raise SandboxAPIError(
+                400, "tool_choice is only allowed when 'tools' are specified.", param="tool_choice"
+            )
+        return [], "none"
+    if isinstance(choice, NamedToolChoice):
+        named = [t for t in tools if t["name"] == choice.function.name]
+        if not named:
+            raise SandboxAPIError(
+                400,
+                f"Invalid value for 'tool_choice': no function named '{choice.function.name}' "
+                "in 'tools'.",
+                param="tool_choice",
+            )
+        return named, "forced"
+    if choice == "none":
+        return [], "none"
+    return tools, "forced" if choice == "required" else "auto"
+
+
+def template_messages(request: ChatRequest, tools: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Messages as the model's template wants them: plain strings, tool traffic spelled out."""
+    out = []
+    for message in request.messages:
+        role = "system" if message.role == "developer" else message.role
+        content = text_of(message.content)
+        if isinstance(message, AssistantMessage) and message.tool_calls:
+            calls = [
+                {"name": c.function.name, "arguments": _arguments(c.function.arguments)}
+                for c in message.tool_calls
+            ]
+            content = "\n".join(json.dumps(c) for c in calls)
+        if isinstance(message, ToolMessage):
+            content = f"Result of call {message.tool_call_id}: {content}"
+        out.append({"role": role, "content": content})
+    if tools:
+        described = "\n".join(
+            f"- {t['name']}: {t['description']} Parameters: "
+            f"{json.dumps(t['parameters'] or {'type': 'object'})}"
+            for t in tools
+        )
+        preamble = _TOOL_PREAMBLE + described
+        if out and out[0]["role"] == "system":
+            out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + preamble}
+        else:
+            out.insert(0, {"role": "system", "content": preamble})
+    return out
+
+
+def text_of(content: Any) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    return "".join(part.text for part in content)
+
+
+def _arguments(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw

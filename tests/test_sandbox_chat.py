@@ -19,7 +19,7 @@ def ask(client: openai.OpenAI, **params):
 
 
 def test_models(sandbox: openai.OpenAI) -> None:
-    assert [m.id for m in sandbox.models.list()] == [MODEL, "smollm2-135m-embed"]
+    assert [m.id for m in sandbox.models.list()] == [MODEL, "all-minilm-l6-v2"]
     assert sandbox.models.retrieve(MODEL).owned_by == "llmwidgets-sandbox"
     with pytest.raises(openai.NotFoundError) as raised:
         sandbox.models.retrieve("gpt-9")

@@ -30,7 +30,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .chat import ChatJob, ChoiceResult, check_model
-from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine
+from .embedder import EMBEDDING_MODEL_ID, Embedder
+from .engine import CHAT_MODEL_ID, Engine
 from .errors import SandboxAPIError, error_response
 from .guard import LOOPBACK_HOSTS, Guard, too_large
 from .ratelimit import RateLimiter
@@ -57,7 +58,7 @@ class SandboxConfig:
         return self.host in LOOPBACK_HOSTS
 
 
-def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
+def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Starlette:
     worker = EngineWorker()
     limiter = RateLimiter(config.rpm, config.tpm)
 
@@ -116,29 +117,29 @@ def create_app(config: SandboxConfig, engine: Engine) -> Starlette:
         req = parse_body(EmbeddingsRequest, await read(request))
         check_model(req.model, kind="embeddings")
         texts = req.texts
-        counts = [engine.count_tokens(t) for t in texts]
+        counts = [embedder.count_tokens(t) for t in texts]
         for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
             if not text:
                 raise SandboxAPIError(
                     400, f"'input[{i}]' must be a non-empty string.", param="input"
                 )
-            if count > engine.embedding_context:
+            if count > embedder.max_tokens:
                 raise SandboxAPIError(
                     400,
-                    f"This model's maximum context length is {engine.embedding_context} "
+                    f"This model's maximum context length is {embedder.max_tokens} "
                     f"tokens, however input[{i}] has {count} tokens.",
                     param="input",
                     code="context_length_exceeded",
                 )
-        if req.dimensions is not None and req.dimensions > engine.embedding_dimensions:
+        if req.dimensions is not None and req.dimensions > embedder.dimensions:
             raise SandboxAPIError(
                 400,
-                f"This model gives at most {engine.embedding_dimensions} dimensions.",
+                f"This model gives at most {embedder.dimensions} dimensions.",
                 param="dimensions",
             )
 
         def produce(cancel: Any) -> Any:
-            yield engine.embed(texts)
+            yield embedder.embed(texts)
 
         (vectors,) = await worker.run(produce)
         if req.dimensions is not None:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .engine import CHAT_MODEL_ID, EMBEDDING_MODEL_ID, Engine, Finish, Piece, Sampling
+from .embedder import EMBEDDING_MODEL_ID
+from .engine import CHAT_MODEL_ID, Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
 from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
 from .prompt import template_messages, text_of, tools_in_play

@@ -1,6 +1,6 @@
 """The sandbox's model engine: llama.cpp (through llama-cpp-python) running SmolLM2 in-process.
 
-One `Engine` owns one chat context and one embedding context. It is not thread-safe: the
+One `Engine` owns one chat context (embeddings are `embedder.py`'s). It is not thread-safe: the
 server drives it from a single worker thread (see `worker.py`). Generation is a plain
 token loop so that everything OpenAI's API promises is ours to keep:
 
@@ -30,12 +30,10 @@ import numpy as np
 
 from .stops import StopMatcher
 
-__all__ = ["CHAT_MODEL_ID", "EMBEDDING_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
+__all__ = ["CHAT_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
 
 CHAT_MODEL_ID = "smollm2-135m-instruct"
-EMBEDDING_MODEL_ID = "smollm2-135m-embed"
 CONTEXT_TOKENS = 4096
-EMBEDDING_CONTEXT_TOKENS = 512
 # Prompt evaluation runs at about 170 tokens/s on 2 cores: 256 tokens is ~1.5 s between checks.
 PROMPT_SLICE_TOKENS = 256
 
@@ -72,7 +70,7 @@ class Finish:
 
 
 class Engine:
-    """SmolLM2 for chat and mean-pooled embeddings, both on llama.cpp, both on the CPU."""
+    """SmolLM2-135M-Instruct on llama.cpp, on the CPU."""
 
     def __init__(
         self,
@@ -81,12 +79,11 @@ class Engine:
         n_ctx: int = CONTEXT_TOKENS,
         n_threads: int | None = None,
     ) -> None:
-        from llama_cpp import LLAMA_POOLING_TYPE_MEAN, Llama
+        from llama_cpp import Llama
 
         path = str(model_path or default_model_path())
         threads = n_threads or default_threads()
         self.n_ctx = n_ctx
-        self.embedding_context = EMBEDDING_CONTEXT_TOKENS
         self.chat = Llama(
             path,
             n_ctx=n_ctx,
@@ -95,19 +92,7 @@ class Engine:
             n_threads_batch=threads,
             verbose=False,
         )
-        self.embedder = Llama(
-            path,
-            n_ctx=EMBEDDING_CONTEXT_TOKENS,
-            n_batch=EMBEDDING_CONTEXT_TOKENS,
-            n_ubatch=EMBEDDING_CONTEXT_TOKENS,
-            n_threads=threads,
-            n_threads_batch=threads,
-            embedding=True,
-            pooling_type=LLAMA_POOLING_TYPE_MEAN,
-            verbose=False,
-        )
         self.n_vocab = self.chat.n_vocab()
-        self.embedding_dimensions = self.embedder.n_embd()
         self._template = self.chat.metadata.get("tokenizer.chat_template", "")
         self._lock = threading.Lock()
 
@@ -122,9 +107,6 @@ class Engine:
 
     def tokenize(self, text: str) -> list[int]:
         return self.chat.tokenize(text.encode(), add_bos=False, special=True)
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.embedder.tokenize(text.encode(), add_bos=False, special=False))
 
     def token_id(self, key: str) -> int | None:
         """A logit_bias key ("123") as a token id, or None when it is not one."""
@@ -187,12 +169,6 @@ class Engine:
                     yield Piece(tail, pending_logprobs)
             sampler.close()
             yield Finish(reason, produced)
-
-    def embed(self, texts: list[str]) -> list[list[float]]:
-        """One unit-length mean-pooled vector per text (truncated to the context)."""
-        with self._lock:
-            vectors = self.embedder.embed(texts, normalize=True, truncate=True)
-        return [list(map(float, v)) for v in vectors]
 
     def _sampler(self, sampling: Sampling) -> Any:
         from llama_cpp import LlamaGrammar

@@ -25,6 +25,7 @@ def serve(
 ) -> None:
     import uvicorn
 
+    from .embedder import Embedder
     from .engine import Engine
 
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
@@ -35,7 +36,7 @@ def serve(
     host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
     url = f"http://{host}:{bound}/v1"
 
-    app = create_app(config, Engine(n_threads=n_threads))
+    app = create_app(config, Engine(n_threads=n_threads), Embedder())
     if state_file is not None:
         _write_state(state_file, {"pid": os.getpid(), "url": url})
     print(f"llmwidgets sandbox serving at {url}", flush=True)

@@ -78,3 +78,12 @@ def sandbox(sandbox_url: str):
     client = openai.OpenAI(base_url=sandbox_url, api_key="unused", max_retries=0, timeout=120)
     yield client
     client.close()
+
+
+@pytest.fixture
+def raw(sandbox_url: str):
+    """Plain HTTP to the sandbox, for what the SDK would hide: status lines, headers, bytes."""
+    import httpx2
+
+    with httpx2.Client(base_url=sandbox_url, timeout=120) as client:
+        yield client

@@ -6,7 +6,6 @@ import asyncio
 import base64
 import struct
 import time
-from collections.abc import Iterator
 
 import httpx2
 import numpy as np
@@ -16,7 +15,7 @@ import pytest
 from llmwidgets.sandbox import start
 
 MODEL = "smollm2-135m-instruct"
-EMBED = "smollm2-135m-embed"
+EMBED = "all-minilm-l6-v2"
 HELLO = [{"role": "user", "content": "Hello"}]
 
 
@@ -25,12 +24,6 @@ def envelope_of(response: httpx2.Response) -> dict:
     assert set(body) == {"error"}
     assert set(body["error"]) == {"message", "type", "param", "code"}
     return body["error"]
-
-
-@pytest.fixture
-def raw(sandbox_url: str) -> Iterator[httpx2.Client]:
-    with httpx2.Client(base_url=sandbox_url, timeout=60) as client:
-        yield client
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,11 @@ class AssistantMessage(_Strict):
     name: str | None = None
     tool_calls: list[ToolCall] | None = None
     refusal: str | None = None
+    # A response's message appended as it is (`messages.append(completion.choices[0].message)`,
+    # as OpenAI's guides do) carries these too; OpenAI accepts them, so they are read and ignored.
+    annotations: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None
+    function_call: FunctionCall | None = None
 
     @model_validator(mode="after")
     def _has_something(self) -> AssistantMessage:

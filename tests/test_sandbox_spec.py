@@ -1,0 +1,134 @@
+"""Every kind of body the sandbox sends validates against OpenAI's own OpenAPI schemas."""
+
+from __future__ import annotations
+
+import httpx2
+import openai
+import pytest
+
+from tests.openapi import assert_valid
+
+MODEL = "smollm2-135m-instruct"
+EMBED = "all-minilm-l6-v2"
+HELLO = [{"role": "user", "content": "Say hello."}]
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def test_models(raw: httpx2.Client) -> None:
+    listing = raw.get("/models").json()
+    assert_valid(listing, "ListModelsResponse")
+    for model in listing["data"]:
+        assert_valid(raw.get(f"/models/{model['id']}").json(), "Model")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({}, id="plain"),
+        pytest.param({"n": 2, "logprobs": True, "top_logprobs": 2, "seed": 1}, id="n-logprobs"),
+        pytest.param({"stop": ["."], "temperature": 0}, id="stop"),
+        pytest.param({"response_format": {"type": "json_object"}}, id="json-object"),
+        pytest.param(
+            {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": "greeting",
+                        "strict": True,
+                        "schema": {
+                            "type": "object",
+                            "properties": {"text": {"type": "string"}},
+                            "required": ["text"],
+                            "additionalProperties": False,
+                        },
+                    },
+                }
+            },
+            id="json-schema",
+        ),
+        pytest.param({"tools": [WEATHER], "tool_choice": "required"}, id="tool-call"),
+    ],
+)
+def test_chat_completion(raw: httpx2.Client, params: dict) -> None:
+    messages = HELLO
+    if "response_format" in params:
+        messages = [{"role": "user", "content": "Greet me in JSON."}]
+    body = {"model": MODEL, "messages": messages, "max_tokens": 24, **params}
+    response = raw.post("/chat/completions", json=body)
+    assert response.status_code == 200, response.text
+    assert_valid(response.json(), "CreateChatCompletionResponse")
+
+
+def test_tool_result_round_trip(sandbox: openai.OpenAI, raw: httpx2.Client) -> None:
+    question = [{"role": "user", "content": "What is the weather in Oslo?"}]
+    first = sandbox.chat.completions.create(
+        model=MODEL, messages=question, tools=[WEATHER], tool_choice="required", max_tokens=40
+    )
+    call = first.choices[0].message.tool_calls[0]
+    messages = [
+        *question,
+        first.choices[0].message.to_dict(),
+        {"role": "tool", "tool_call_id": call.id, "content": '{"celsius": 4}'},
+    ]
+    response = raw.post(
+        "/chat/completions", json={"model": MODEL, "messages": messages, "max_tokens": 24}
+    )
+    assert_valid(response.json(), "CreateChatCompletionResponse")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"logprobs": True, "top_logprobs": 1, "n": 2}, id="text-logprobs"),
+        pytest.param({"tools": [WEATHER], "tool_choice": "required"}, id="tool-call"),
+    ],
+)
+def test_stream_chunks(sandbox: openai.OpenAI, params: dict) -> None:
+    stream = sandbox.chat.completions.create(
+        model=MODEL,
+        messages=HELLO,
+        max_tokens=24,
+        stream=True,
+        stream_options={"include_usage": True},
+        **params,
+    )
+    chunks = [chunk.to_dict() for chunk in stream]  # exactly the fields that were sent
+    assert chunks[-1]["choices"] == []
+    for chunk in chunks:
+        assert_valid(chunk, "CreateChatCompletionStreamResponse")
+
+
+@pytest.mark.parametrize("encoding", ["float", "base64"])
+def test_embeddings(raw: httpx2.Client, encoding: str) -> None:
+    body = {"model": EMBED, "input": ["a cat", "a kitten"], "encoding_format": encoding}
+    assert_valid(raw.post("/embeddings", json=body).json(), "CreateEmbeddingResponse")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/chat/completions", {"model": MODEL}),
+        ("POST", "/chat/completions", {"model": "gpt-nothing", "messages": HELLO}),
+        ("POST", "/chat/completions", {"model": MODEL, "messages": HELLO, "n": 99}),
+        ("POST", "/embeddings", {"model": EMBED, "input": "word " * 300}),
+        ("GET", "/models/gpt-nothing", None),
+        ("GET", "/nowhere", None),
+        ("DELETE", "/models", None),
+    ],
+)
+def test_errors(raw: httpx2.Client, method: str, path: str, body: dict | None) -> None:
+    response = raw.request(method, path, json=body)
+    assert 400 <= response.status_code < 500
+    assert_valid(response.json(), "ErrorResponse")

@@ -34,6 +34,18 @@ _EXPORTS = {
     "MissingKeyError": "errors",
     "UnknownProviderError": "errors",
     "describe_error": "errors",
+    "BudgetExceededError": "errors",
+    "provider_id_of": "client",
+    "StreamCell": "cell",
+    "Reply": "cell",
+    "CostMeter": "meter",
+    "CallRecord": "meter",
+    "session_meter": "meter",
+    "ProviderSelector": "selector",
+    "chat": "session",
+    "price_of": "pricing",
+    "count_tokens": "tokens",
+    "count_message_tokens": "tokens",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -53,14 +65,27 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from .cell import Reply, StreamCell
     from .client import (
         ModelListing,
         aconnect,
         alist_models,
         connect,
         list_models,
+        provider_id_of,
         provider_of,
     )
-    from .errors import LLMWidgetsError, MissingKeyError, UnknownProviderError, describe_error
+    from .errors import (
+        BudgetExceededError,
+        LLMWidgetsError,
+        MissingKeyError,
+        UnknownProviderError,
+        describe_error,
+    )
     from .keys import ResolvedKey, find_key, redact, resolve_key
+    from .meter import CallRecord, CostMeter, session_meter
+    from .pricing import price_of
     from .providers import PRESETS, Provider, get_provider, split_model_id
+    from .selector import ProviderSelector
+    from .session import chat
+    from .tokens import count_message_tokens, count_tokens

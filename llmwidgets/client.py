@@ -22,7 +22,15 @@ from .providers import Provider, get_provider
 if TYPE_CHECKING:
     import openai
 
-__all__ = ["ModelListing", "aconnect", "alist_models", "connect", "list_models", "provider_of"]
+__all__ = [
+    "ModelListing",
+    "aconnect",
+    "alist_models",
+    "connect",
+    "list_models",
+    "provider_id_of",
+    "provider_of",
+]
 
 # Which preset each client was made from, so that model listing can fall back to its hints.
 _provider_of_client: weakref.WeakKeyDictionary[Any, Provider] = weakref.WeakKeyDictionary()
@@ -36,6 +44,18 @@ class ModelListing:
     ids: tuple[str, ...]
     from_api: bool
     note: str = ""
+    hints: tuple[str, ...] = ()
+
+    @property
+    def chat_model(self) -> str | None:
+        """A sensible default for chat: the preset's first hint that is served, else the
+        first id that is not an embedding, speech or moderation model."""
+        for hint in self.hints:
+            if hint in self.ids:
+                return hint
+        skip = ("embed", "minilm", "whisper", "tts", "moderation", "dall-e", "image")
+        chat = [i for i in self.ids if not any(word in i.lower() for word in skip)]
+        return (chat or list(self.ids) or [None])[0]
 
 
 def connect(
@@ -75,6 +95,26 @@ def aconnect(
 def provider_of(client: Any) -> Provider | None:
     """The preset a client was made from by `connect`, or None for a client made elsewhere."""
     return _provider_of_client.get(client)
+
+
+def provider_id_of(client: Any) -> str:
+    """The preset id of any client: from `connect`, else recognised by its base URL's host.
+
+    A client on a loopback address that no preset names is "local" (free to run);
+    anything else unrecognised is "custom".
+    """
+    record = provider_of(client)
+    if record is not None:
+        return record.id
+    from urllib.parse import urlsplit
+
+    from .providers import PRESETS
+
+    host = urlsplit(str(client.base_url)).hostname or ""
+    for preset in PRESETS.values():
+        if preset.base_url and urlsplit(preset.base_url).hostname == host and host != "localhost":
+            return preset.id
+    return "local" if host in ("127.0.0.1", "localhost", "::1") else "custom"
 
 
 def list_models(
@@ -142,7 +182,13 @@ def _cached(client: Any) -> ModelListing | None:
 
 def _remember(client: Any, ids: list[str]) -> ModelListing:
     """Cache what the server listed (an empty list means the hints, with a note)."""
-    listing = ModelListing(tuple(sorted(ids)), from_api=True) if ids else _fallback(client, None)
+    record = provider_of(client)
+    hints = record.model_hints if record else ()
+    listing = (
+        ModelListing(tuple(sorted(ids)), from_api=True, hints=hints)
+        if ids
+        else _fallback(client, None)
+    )
     _listing_cache[_cache_key(client)] = (time.monotonic(), listing)
     return listing
 
@@ -152,4 +198,6 @@ def _fallback(client: Any, exc: BaseException | None) -> ModelListing:
     hints = record.model_hints if record else ()
     reason = describe_error(exc) if exc else "the server listed no models"
     what = f"{record.label}'s usual models" if record and hints else "no suggestions"
-    return ModelListing(hints, from_api=False, note=f"Could not list models ({reason}): {what}.")
+    return ModelListing(
+        hints, from_api=False, note=f"Could not list models ({reason}): {what}.", hints=hints
+    )

@@ -2,12 +2,19 @@
 
 LLMWidgetsError
 ├── UnknownProviderError (also ValueError)
-└── MissingKeyError      (also ValueError)
+├── MissingKeyError      (also ValueError)
+└── BudgetExceededError  (a call refused before it was sent)
 """
 
 from __future__ import annotations
 
-__all__ = ["LLMWidgetsError", "MissingKeyError", "UnknownProviderError", "describe_error"]
+__all__ = [
+    "BudgetExceededError",
+    "LLMWidgetsError",
+    "MissingKeyError",
+    "UnknownProviderError",
+    "describe_error",
+]
 
 
 class LLMWidgetsError(Exception):
@@ -20,6 +27,10 @@ class UnknownProviderError(LLMWidgetsError, ValueError):
 
 class MissingKeyError(LLMWidgetsError, ValueError):
     """No API key was found for a provider that needs one. The message names the variable."""
+
+
+class BudgetExceededError(LLMWidgetsError):
+    """A cost meter's budget would be exceeded by this call, so it was not sent."""
 
 
 def describe_error(exc: BaseException) -> str:

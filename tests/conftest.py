@@ -87,3 +87,26 @@ def raw(sandbox_url: str):
 
     with httpx2.Client(base_url=sandbox_url, timeout=120) as client:
         yield client
+
+
+@pytest.fixture
+def comm_log(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every message widgets send to a frontend, recorded (there is no frontend in pytest)."""
+    import comm
+    from comm.base_comm import BaseComm
+
+    sent: list[dict] = []
+
+    class RecordingComm(BaseComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            sent.append({"msg_type": msg_type, "data": data, "comm_id": self.comm_id})
+
+    monkeypatch.setattr(comm, "create_comm", lambda *a, **k: RecordingComm(*a, **k))
+    return sent
+
+
+def frontend_sends(widget, content: dict) -> None:
+    """Deliver a custom message to `widget` as if its view in the browser sent it."""
+    widget._handle_msg(
+        {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+    )

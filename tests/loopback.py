@@ -3,7 +3,9 @@
 It answers `/models`, `/chat/completions` and `/embeddings` under any path prefix, so a
 preset's base URL can keep its path (`/openai/v1`, `/api/v1`) with only the host swapped.
 Every request is recorded (method, path, headers, JSON body). A test may queue an error
-status for the next request with `fail_next(status, message)`.
+status for the next request with `fail_next(status, message)`. Streamed chat completions
+send `stream_pieces` as chunks (chunked transfer encoding, as real servers do), then the
+usage chunk when asked for; `drop_after` cuts the connection after that many pieces.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class Recorded:
 class LoopbackServer:
     requests: list[Recorded] = field(default_factory=list)
     model_ids: tuple[str, ...] = MODEL_IDS
-    _failures: list[tuple[int, str]] = field(default_factory=list)
+    stream_pieces: list[str] = field(default_factory=lambda: ["po", "ng"])
+    drop_after: int | None = None
+    _failures: list[tuple[int, str, bool]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -52,8 +56,11 @@ class LoopbackServer:
         origin = urlsplit(self.origin)
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
-    def fail_next(self, status: int, message: str = "failure requested by the test") -> None:
-        self._failures.append((status, message))
+    def fail_next(
+        self, status: int, message: str = "failure requested by the test", *, retry: bool = False
+    ) -> None:
+        """The next request gets this error; with `retry`, the SDK is told to retry it soon."""
+        self._failures.append((status, message, retry))
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]
@@ -73,6 +80,8 @@ class LoopbackServer:
 
 def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # chunked streams, and a dropped one is detectable
+
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
 
@@ -90,15 +99,18 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 Recorded(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
             if state._failures:
-                status, message = state._failures.pop(0)
+                status, message, retry = state._failures.pop(0)
                 error = {"message": message, "type": _ERROR_TYPES.get(status, "server_error")}
-                return self._json(status, {"error": {**error, "param": None, "code": None}})
+                payload = {"error": {**error, "param": None, "code": None}}
+                return self._json(status, payload, retry=retry)
             if path.endswith("/models"):
                 data = [
                     {"id": m, "object": "model", "created": 0, "owned_by": "test"}
                     for m in state.model_ids
                 ]
                 return self._json(200, {"object": "list", "data": data})
+            if path.endswith("/chat/completions") and body.get("stream"):
+                return self._stream(body)
             if path.endswith("/chat/completions"):
                 return self._json(200, _chat_completion(body))
             if path.endswith("/embeddings"):
@@ -115,14 +127,44 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 },
             )
 
-        def _json(self, status: int, payload: Any) -> None:
+        def _json(self, status: int, payload: Any, *, retry: bool = False) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
-            self.send_header("x-should-retry", "false")
+            self.send_header("x-should-retry", "true" if retry else "false")
+            if retry:
+                self.send_header("retry-after-ms", "10")
             self.end_headers()
             self.wfile.write(data)
+
+        def _stream(self, body: dict[str, Any]) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("transfer-encoding", "chunked")
+            self.end_headers()
+            pieces = state.stream_pieces
+            base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0}
+            base["model"] = body["model"]
+            events = [{**base, "choices": [_delta(0, {"role": "assistant", "content": ""})]}]
+            events += [{**base, "choices": [_delta(0, {"content": p})]} for p in pieces]
+            events.append({**base, "choices": [_delta(0, {}, "stop")]})
+            if (body.get("stream_options") or {}).get("include_usage"):
+                usage = {"prompt_tokens": 3, "completion_tokens": len(pieces)}
+                usage["total_tokens"] = 3 + len(pieces)
+                events.append({**base, "choices": [], "usage": usage})
+            lines = [f"data: {json.dumps(e)}\n\n".encode() for e in events]
+            lines.append(b"data: [DONE]\n\n")
+            if state.drop_after is not None:
+                lines = lines[: 1 + state.drop_after]  # the role chunk, then some pieces
+            # One write of many SSE events per HTTP chunk: fast, like a busy real server.
+            for start in range(0, len(lines), 64):
+                data = b"".join(lines[start : start + 64])
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+            if state.drop_after is None:
+                self.wfile.write(b"0\r\n\r\n")
+            self.close_connection = True
 
     return Handler
 
@@ -143,6 +185,10 @@ def _chat_completion(body: dict[str, Any]) -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
     }
+
+
+def _delta(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    return {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
 
 
 def _embeddings(body: dict[str, Any]) -> dict[str, Any]:

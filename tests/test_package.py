@@ -10,6 +10,18 @@ import llmwidgets
 
 def test_public_surface() -> None:
     assert set(llmwidgets.__all__) == {
+        "BudgetExceededError",
+        "CallRecord",
+        "CostMeter",
+        "ProviderSelector",
+        "Reply",
+        "StreamCell",
+        "chat",
+        "count_message_tokens",
+        "count_tokens",
+        "price_of",
+        "provider_id_of",
+        "session_meter",
         "LLMWidgetsError",
         "MissingKeyError",
         "ModelListing",
@@ -38,8 +50,8 @@ def test_import_is_light() -> None:
     code = (
         "import sys, time\n"
         "t = time.perf_counter(); import llmwidgets; elapsed = time.perf_counter() - t\n"
-        "heavy = sorted(m for m in ('openai', 'ipywidgets', 'pandas', 'httpx2', 'dotenv')"
-        " if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('openai', 'ipywidgets', 'anywidget', 'pandas', 'httpx2',"
+        " 'dotenv', 'tiktoken', 'genai_prices') if m in sys.modules)\n"
         "print(elapsed, ','.join(heavy))\n"
     )
     runs = [

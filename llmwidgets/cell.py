@@ -1,0 +1,313 @@
+"""The streaming output cell: a chat completion drawn as it arrives, with a Stop button.
+
+    cell = StreamCell().start(client, messages, model="smollm2-135m-instruct")
+    reply = await cell            # in a later cell: Reply(text=..., completion=...)
+
+A button only acts while the kernel is free, so in a notebook the stream runs as an asyncio
+task on the kernel's event loop and `start` returns at once: the cell finishes, the kernel
+is idle, and a click on Stop reaches Python, which cancels the task and closes the HTTP
+stream. Awaiting the cell (from a later cell, or in the same one when Stop is not needed)
+gives the reply. With no event loop running (a plain script) `start` runs to the end first.
+
+Redraws are batched: at most `MAX_REDRAWS_PER_SECOND`, each one `hold_sync` message, so a
+provider streaming thousands of tokens per second never floods the frontend. Whatever
+happens (Stop, a dropped stream, a 401, a 429) the partial text stays, the error is one
+readable line, and the meter gets a row, estimated with tiktoken when the server sent no
+usage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import anywidget
+import traitlets
+
+from .errors import describe_error
+from .streaming import StreamAccumulator
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    from .meter import CostMeter
+
+__all__ = ["Reply", "StreamCell"]
+
+_STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one streamed call produced: `text, completion = reply` unpacks the two that matter."""
+
+    text: str
+    completion: ChatCompletion
+    status: str  # "done" | "stopped" | "error"
+    error: str | None = None
+    estimated_usage: bool = False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.text, self.completion))
+
+
+class StreamCell(anywidget.AnyWidget):
+    """One streamed chat completion. Holds no key: only text, numbers and status are synced."""
+
+    _esm = _STATIC / "stream.js"
+    _css = _STATIC / "stream.css"
+
+    status = traitlets.Unicode("idle").tag(sync=True)  # idle|waiting|streaming|done|stopped|error
+    model_id = traitlets.Unicode("").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+    html = traitlets.Unicode("").tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    finish_reason = traitlets.Unicode("").tag(sync=True)
+    ttft_s = traitlets.Float(None, allow_none=True).tag(sync=True)
+    tokens_per_s = traitlets.Float(None, allow_none=True).tag(sync=True)
+    usage = traitlets.Dict().tag(sync=True)
+
+    MAX_REDRAWS_PER_SECOND: ClassVar[float] = 30.0
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
+        self._task: asyncio.Task[None] | None = None
+        self._reply: Reply | None = None
+        self._acc: StreamAccumulator | None = None
+        self._last_redraw = 0.0
+        self._pending: asyncio.TimerHandle | None = None
+        self.on_msg(self._on_frontend_message)
+
+    # -- running ---------------------------------------------------------------------
+
+    def start(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        messages: list[dict[str, Any]],
+        *,
+        provider: str | None = None,
+        meter: CostMeter | None = None,
+        **params: Any,
+    ) -> StreamCell:
+        """Send the request and stream it into this cell. Returns self, already running."""
+        if self._task is not None or self._reply is not None:
+            raise RuntimeError("a StreamCell streams one completion; make a new one")
+        from .client import provider_id_of
+
+        provider = provider or provider_id_of(client)
+        request = {
+            **params,
+            "messages": messages,
+            "stream": True,
+            # Usage arrives in a last chunk only when asked for; the meter needs it.
+            "stream_options": {**params.get("stream_options", {}), "include_usage": True},
+        }
+        self.model_id = str(params.get("model", ""))
+        if meter is not None:
+            meter.check_budget(provider, self.model_id, messages, _max_tokens(params))
+        self.status = "waiting"
+        run = self._run(client, request, provider, meter)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(run)  # a script: nothing could press Stop anyway
+        else:
+            self._task = loop.create_task(run)
+        return self
+
+    def stop(self) -> None:
+        """Close the stream now; the text so far stays and the meter records an estimate."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def __await__(self) -> Generator[Any, None, Reply]:
+        if self._task is not None:
+            yield from asyncio.shield(self._task).__await__()
+        return self.reply
+
+    @property
+    def reply(self) -> Reply:
+        if self._reply is None:
+            raise RuntimeError("still streaming: `await cell` waits for the reply")
+        return self._reply
+
+    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "stop":
+            self.stop()
+
+    async def _run(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        request: dict[str, Any],
+        provider: str,
+        meter: CostMeter | None,
+    ) -> None:
+        acc = self._acc = StreamAccumulator()
+        status, failure = "done", None
+        aclient, owned = _async_client(client)
+        stream = None
+        try:
+            stream = await aclient.chat.completions.create(**request)
+            self.status = "streaming"
+            async for chunk in stream:
+                acc.add(chunk)
+                self._redraw_soon()
+        except asyncio.CancelledError:
+            status = "stopped"
+        except Exception as exc:  # every failure becomes one line; the text so far stays
+            status, failure = "error", exc
+        finally:
+            if stream is not None:
+                await stream.close()
+            if owned:
+                await aclient.close()
+        self._finish(status, failure, request, provider, meter)
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _redraw_soon(self) -> None:
+        """Redraw now if the last redraw is old enough, else once, when it will be."""
+        interval = 1.0 / self.MAX_REDRAWS_PER_SECOND
+        wait = self._last_redraw + interval - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif self._pending is None:
+            self._pending = asyncio.get_running_loop().call_later(wait, self._redraw)
+
+    def _redraw(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        acc = self._acc
+        if acc is None:
+            return
+        self._last_redraw = time.perf_counter()
+        self.redraws += 1
+        with self.hold_sync():
+            self.text = acc.text()
+            self.ttft_s = acc.time_to_first_token
+            self.tokens_per_s = acc.tokens_per_second()
+
+    def _finish(
+        self,
+        status: str,
+        failure: BaseException | None,
+        request: dict[str, Any],
+        provider: str,
+        meter: CostMeter | None,
+    ) -> None:
+        acc = self._acc
+        assert acc is not None
+        latency = time.perf_counter() - acc.started
+        usage, estimated = _usage_of(acc, request, failure)
+        completion = acc.completion()
+        if estimated and usage["total_tokens"]:
+            from openai.types import CompletionUsage
+
+            completion.usage = CompletionUsage(
+                prompt_tokens=usage["prompt_tokens"],
+                completion_tokens=usage["completion_tokens"],
+                total_tokens=usage["total_tokens"],
+            )
+        error = describe_error(failure) if failure is not None else None
+        self._redraw()
+        with self.hold_sync():
+            self.status = status
+            self.finish_reason = acc.finish_reason or ""
+            self.usage = {**usage, "estimated": estimated}
+            self.error = error or ""
+            if status == "done":
+                self.html = _markdown(acc.text())
+        if meter is not None:
+            outcome = {"done": "ok", "stopped": "stopped"}.get(status, "error")
+            if failure is not None:
+                outcome = f"error: {type(failure).__name__}"
+            meter.add(
+                provider,
+                completion.model or self.model_id,
+                usage["prompt_tokens"],
+                usage["completion_tokens"],
+                cached_tokens=usage.get("cached_tokens", 0),
+                latency_s=latency,
+                estimated=estimated,
+                outcome=outcome,
+            )
+        self._reply = Reply(acc.text(), completion, status, error, estimated)
+
+    def __repr__(self) -> str:
+        usage = self.usage or {}
+        tokens = f", {usage.get('total_tokens')} tokens" if usage else ""
+        return f"StreamCell({self.status}{tokens}, {len(self.text)} characters)"
+
+
+def _max_tokens(params: dict[str, Any]) -> int | None:
+    value = params.get("max_completion_tokens", params.get("max_tokens"))
+    return value if isinstance(value, int) else None
+
+
+def _usage_of(
+    acc: StreamAccumulator, request: dict[str, Any], failure: BaseException | None
+) -> tuple[dict[str, int], bool]:
+    """The server's usage when it sent one; else a tiktoken estimate of what was exchanged.
+
+    A request refused outright (401, 404, 429: nothing streamed) used no tokens at all.
+    """
+    if acc.usage is not None:
+        details = acc.usage.prompt_tokens_details
+        return {
+            "prompt_tokens": acc.usage.prompt_tokens,
+            "completion_tokens": acc.usage.completion_tokens,
+            "total_tokens": acc.usage.total_tokens,
+            "cached_tokens": (details.cached_tokens or 0) if details else 0,
+        }, False
+    if failure is not None and acc.chunks == 0:
+        return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, False
+    from .tokens import count_message_tokens, count_tokens
+
+    model = str(request.get("model", ""))
+    prompt = count_message_tokens(request["messages"], model)
+    completion = acc.completion()
+    produced = sum(
+        count_tokens(choice.message.content or "", model)
+        + sum(
+            count_tokens(call.function.arguments, model) for call in choice.message.tool_calls or ()
+        )
+        for choice in completion.choices
+    )
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": produced,
+        "total_tokens": prompt + produced,
+    }, True
+
+
+def _async_client(
+    client: openai.OpenAI | openai.AsyncOpenAI,
+) -> tuple[openai.AsyncOpenAI, bool]:
+    """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it."""
+    import openai
+
+    if isinstance(client, openai.AsyncOpenAI):
+        return client, False
+    twin = openai.AsyncOpenAI(
+        api_key=client.api_key,
+        organization=client.organization,
+        project=client.project,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        max_retries=client.max_retries,
+    )
+    return twin, True
+
+
+def _markdown(text: str) -> str:
+    """HTML for the finished answer. Raw HTML in the model's text is escaped, never run."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)

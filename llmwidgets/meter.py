@@ -1,0 +1,317 @@
+"""The cost meter: every call's usage and price in a pandas ledger, with totals on display.
+
+    meter = llmwidgets.session_meter()   # the one `llmwidgets.chat` records into
+    meter.record(completion, provider="groq", latency_s=0.8)
+    meter.ledger                          # a DataFrame, one row a call
+    meter.to_csv("usage.csv")
+
+Prices come from `pricing.price_of` (genai-prices): local servers are free, unknown models
+"unknown", never an error. A stopped stream has no usage from the server, so its tokens are
+counted with tiktoken and the row is marked `estimated`. Each row is one logical call: the
+SDK's own retries happen inside it and are never counted twice.
+
+With `budget_usd`, the meter warns once when spending passes `warn_at` of the budget and
+`check_budget` refuses (raises `BudgetExceededError`) a call whose worst-case price, prompt
+counted with tiktoken and `max_tokens` of output, would go over it.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .errors import BudgetExceededError
+from .pricing import price_of
+
+if TYPE_CHECKING:
+    import ipywidgets
+    import pandas as pd
+
+__all__ = ["CallRecord", "CostMeter", "session_meter"]
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    provider: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int = 0
+    latency_s: float | None = None
+    cost_usd: float | None = None
+    price: str = "unknown"  # "priced" | "free" | "unknown"
+    estimated: bool = False
+    outcome: str = "ok"  # "ok" | "stopped" | "error: <class>"
+    time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class CostMeter:
+    """Records calls; displays as a live summary with a small cumulative plot."""
+
+    def __init__(self, budget_usd: float | None = None, *, warn_at: float = 0.8) -> None:
+        self.budget_usd = budget_usd
+        self.warn_at = warn_at
+        self._records: list[CallRecord] = []
+        self._lock = threading.Lock()
+        self._warned = False
+        self._widget: ipywidgets.HTML | None = None
+
+    # -- recording -------------------------------------------------------------------
+
+    def add(
+        self,
+        provider: str,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        *,
+        cached_tokens: int = 0,
+        latency_s: float | None = None,
+        estimated: bool = False,
+        outcome: str = "ok",
+    ) -> CallRecord:
+        """Record one call from its token counts; the price is looked up here."""
+        price = price_of(provider, model, prompt_tokens, completion_tokens, cached_tokens)
+        record = CallRecord(
+            provider=provider,
+            model=model,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cached_tokens=cached_tokens,
+            latency_s=latency_s,
+            cost_usd=float(price.usd) if price.usd is not None else None,
+            price=price.status,
+            estimated=estimated,
+            outcome=outcome,
+        )
+        with self._lock:
+            self._records.append(record)
+        self._after_record()
+        return record
+
+    def record(
+        self, response: Any, *, provider: str, latency_s: float | None = None
+    ) -> CallRecord | None:
+        """Record a ChatCompletion, the usage chunk of a stream, or an embeddings response.
+
+        Returns None (and records nothing) for a response that carries no usage.
+        """
+        usage = getattr(response, "usage", None)
+        if usage is None:
+            return None
+        details = getattr(usage, "prompt_tokens_details", None)
+        return self.add(
+            provider,
+            str(getattr(response, "model", "") or "unknown"),
+            usage.prompt_tokens or 0,
+            getattr(usage, "completion_tokens", 0) or 0,
+            cached_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+            latency_s=latency_s,
+        )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+            self._warned = False
+        self._redraw()
+
+    # -- budget ----------------------------------------------------------------------
+
+    @property
+    def spent_usd(self) -> float:
+        return sum(r.cost_usd or 0.0 for r in self.records)
+
+    def estimate_usd(
+        self, provider: str, model: str, messages: list[dict[str, Any]], max_tokens: int | None
+    ) -> float | None:
+        """Worst-case price of a chat call before it is sent; None when the price is unknown."""
+        from .tokens import count_message_tokens
+
+        prompt = count_message_tokens(messages, model)
+        price = price_of(provider, model, prompt, max_tokens or 0)
+        return float(price.usd) if price.usd is not None else None
+
+    def check_budget(
+        self, provider: str, model: str, messages: list[dict[str, Any]], max_tokens: int | None
+    ) -> None:
+        """Raise BudgetExceededError if this call could take spending over the budget."""
+        if self.budget_usd is None:
+            return
+        estimate = self.estimate_usd(provider, model, messages, max_tokens) or 0.0
+        if self.spent_usd + estimate > self.budget_usd:
+            raise BudgetExceededError(
+                f"Not sent: this call could cost up to ${estimate:.6f} and ${self.spent_usd:.6f} "
+                f"of the ${self.budget_usd:.6f} budget is spent. Raise meter.budget_usd to go on."
+            )
+
+    def _after_record(self) -> None:
+        if (
+            self.budget_usd is not None
+            and not self._warned
+            and self.spent_usd >= self.warn_at * self.budget_usd
+        ):
+            self._warned = True
+            warnings.warn(
+                f"llmwidgets: ${self.spent_usd:.6f} spent, {self.spent_usd / self.budget_usd:.0%}"
+                f" of the ${self.budget_usd:.6f} budget.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._redraw()
+
+    # -- reading ---------------------------------------------------------------------
+
+    @property
+    def records(self) -> list[CallRecord]:
+        with self._lock:
+            return list(self._records)
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        import pandas as pd
+
+        columns = [*CallRecord.__dataclass_fields__, "total_tokens"]
+        rows = [{**asdict(r), "total_tokens": r.total_tokens} for r in self.records]
+        return pd.DataFrame(rows, columns=columns)
+
+    def totals(self) -> dict[str, Any]:
+        records = self.records
+        return {
+            "calls": len(records),
+            "prompt_tokens": sum(r.prompt_tokens for r in records),
+            "completion_tokens": sum(r.completion_tokens for r in records),
+            "cached_tokens": sum(r.cached_tokens for r in records),
+            "cost_usd": sum(r.cost_usd or 0.0 for r in records),
+            "unpriced_calls": sum(r.price == "unknown" for r in records),
+            "estimated_calls": sum(r.estimated for r in records),
+        }
+
+    def to_csv(self, path: str) -> None:
+        self.ledger.to_csv(path, index=False)
+
+    # -- display ---------------------------------------------------------------------
+
+    @property
+    def widget(self) -> ipywidgets.HTML:
+        """An ipywidgets.HTML that redraws on every record (no keys in it, ever)."""
+        if self._widget is None:
+            import ipywidgets
+
+            self._widget = ipywidgets.HTML(self._html())
+        return self._widget
+
+    def _redraw(self) -> None:
+        if self._widget is not None:
+            self._widget.value = self._html()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def __repr__(self) -> str:
+        t = self.totals()
+        return (
+            f"CostMeter({t['calls']} calls, {t['prompt_tokens']} prompt + "
+            f"{t['completion_tokens']} completion tokens, ${t['cost_usd']:.6f}"
+            f"{_unpriced_note(t)})"
+        )
+
+    def _html(self) -> str:
+        t = self.totals()
+        budget = f" of ${self.budget_usd:.4f} budget" if self.budget_usd is not None else ""
+        head = (
+            f"<b>{t['calls']}</b> calls &middot; <b>{t['prompt_tokens']:,}</b> prompt + "
+            f"<b>{t['completion_tokens']:,}</b> completion tokens ({t['cached_tokens']:,} cached)"
+            f" &middot; <b>${t['cost_usd']:.6f}</b>{budget}{html.escape(_unpriced_note(t))}"
+        )
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v))}</td>"
+                for v in (
+                    r.provider,
+                    r.model,
+                    r.prompt_tokens,
+                    r.completion_tokens,
+                    "~" if r.estimated else "",
+                    f"{r.latency_s:.2f}s" if r.latency_s is not None else "",
+                    _cost_text(r),
+                    r.outcome,
+                )
+            )
+            + "</tr>"
+            for r in self.records[-5:]
+        )
+        table = (
+            "<table style='font-size:12px'><tr><th>provider</th><th>model</th><th>prompt</th>"
+            "<th>completion</th><th>est.</th><th>latency</th><th>cost</th><th>outcome</th></tr>"
+            f"{rows}</table>"
+            if rows
+            else ""
+        )
+        return (
+            f"<div class='llmwidgets-meter' style='font-size:13px'>{head}"
+            f"<div style='display:flex;gap:16px;align-items:center'>{table}"
+            f"{_sparkline(self.records)}</div></div>"
+        )
+
+
+def _cost_text(record: CallRecord) -> str:
+    if record.price == "free":
+        return "free"
+    if record.cost_usd is None:
+        return "unknown"
+    return f"${Decimal(str(record.cost_usd)):.6f}"
+
+
+def _unpriced_note(totals: dict[str, Any]) -> str:
+    n = totals["unpriced_calls"]
+    return f" ({n} call{'s' * (n != 1)} at an unknown price)" if n else ""
+
+
+def _sparkline(records: list[CallRecord], width: int = 160, height: int = 40) -> str:
+    """Cumulative tokens (blue) and cost (orange) as one small inline SVG; no plotting library."""
+    if len(records) < 2:
+        return ""
+    tokens, cost, t, c = [], [], 0, 0.0
+    for r in records:
+        t += r.total_tokens
+        c += r.cost_usd or 0.0
+        tokens.append(t)
+        cost.append(c)
+
+    def line(values: list[float], colour: str) -> str:
+        top = max(values) or 1.0
+        step = width / (len(values) - 1)
+        points = " ".join(
+            f"{i * step:.1f},{height - v / top * (height - 2) - 1:.1f}"
+            for i, v in enumerate(values)
+        )
+        return f"<polyline fill='none' stroke='{colour}' stroke-width='1.5' points='{points}'/>"
+
+    return (
+        f"<svg width='{width}' height='{height}' role='img' "
+        f"aria-label='cumulative tokens and cost'>{line(tokens, '#1f77b4')}"
+        f"{line(cost, '#ff7f0e')}</svg>"
+    )
+
+
+_session: CostMeter | None = None
+
+
+def session_meter() -> CostMeter:
+    """The meter that `llmwidgets.chat` records into unless given another."""
+    global _session
+    if _session is None:
+        _session = CostMeter()
+    return _session

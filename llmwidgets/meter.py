@@ -155,7 +155,7 @@ class CostMeter:
 
     def _after_record(self) -> None:
         if (
-            self.budget_usd is not None
+            self.budget_usd  # None or 0: nothing to warn about in advance
             and not self._warned
             and self.spent_usd >= self.warn_at * self.budget_usd
         ):

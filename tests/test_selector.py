@@ -1,0 +1,88 @@
+"""The provider selector: status, models, and a key that never reaches widget state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from llmwidgets import ProviderSelector
+from tests.conftest import frontend_sends
+from tests.loopback import LoopbackServer
+
+
+def all_state(selector: ProviderSelector, comm_log: list[dict]) -> str:
+    from ipywidgets.embed import embed_data
+
+    saved = embed_data(views=[selector])["manager_state"]  # what a notebook would save
+    return json.dumps([saved, comm_log], default=str)
+
+
+@pytest.fixture
+def custom(loopback: LoopbackServer, no_keys: Path, comm_log: list[dict]) -> ProviderSelector:
+    selector = ProviderSelector("custom")
+    selector.base_url_text.value = loopback.origin + "/v1"
+    return selector
+
+
+def test_sandbox_is_ready_at_once(
+    sandbox_url: str, monkeypatch: pytest.MonkeyPatch, comm_log: list[dict]
+) -> None:
+    monkeypatch.setenv("LLMWIDGETS_SANDBOX_URL", sandbox_url)
+    selector = ProviderSelector()
+    assert selector.connection == "connected"
+    assert selector.model == "smollm2-135m-instruct"
+    reply = selector.client.chat.completions.create(
+        model=selector.model, messages=[{"role": "user", "content": "Hi"}], max_tokens=3
+    )
+    assert reply.choices[0].message.content is not None
+
+
+def test_a_typed_key_is_used_and_never_saved(
+    custom: ProviderSelector, loopback: LoopbackServer, canary_key: str, comm_log: list[dict]
+) -> None:
+    assert custom.connection == "connected"  # a custom server may need no key at all
+    frontend_sends(custom.key_field, {"type": "key", "key": canary_key})
+    assert custom.connection == "connected"
+    assert custom.model_dropdown.options == ("loopback-large", "loopback-small")
+    assert loopback.requests[-1].headers["authorization"] == f"Bearer {canary_key}"
+    assert "typed" in custom.key_field.source
+    assert canary_key not in all_state(custom, comm_log)
+    assert canary_key not in repr(custom)
+    custom.client.chat.completions.create(model=custom.model, messages=[])
+    assert loopback.requests[-1].headers["authorization"] == f"Bearer {canary_key}"
+
+
+def test_a_wrong_key_says_authentication_failed(
+    custom: ProviderSelector, loopback: LoopbackServer, canary_key: str, comm_log: list[dict]
+) -> None:
+    loopback.fail_next(401, "Incorrect API key provided.")
+    custom.key_field.submit(canary_key)
+    assert custom.connection == "auth-failed"
+    assert "AuthenticationError 401" in custom.status.value
+    assert canary_key not in all_state(custom, comm_log)
+
+
+def test_a_dead_address_says_unreachable(no_keys: Path, comm_log: list[dict]) -> None:
+    selector = ProviderSelector("custom")
+    selector.key_field.submit("sk-whatever-key-123")
+    selector.base_url_text.value = "http://127.0.0.1:9/v1"
+    assert selector.connection == "unreachable"
+    assert "127.0.0.1:9" in selector.status.value
+
+
+def test_a_key_from_the_environment_is_preferred(
+    monkeypatch: pytest.MonkeyPatch, no_keys: Path, comm_log: list[dict], canary_key: str
+) -> None:
+    monkeypatch.setenv("GROQ_API_KEY", canary_key)
+    changes: list[str] = []
+    selector = ProviderSelector("openai")  # no OPENAI_API_KEY: it says so
+    assert selector.connection == "needs-setup"
+    assert "OPENAI_API_KEY" in selector.status.value
+    selector.on_change(lambda s: changes.append(s.provider))
+    selector.provider_dropdown.value = "groq"  # no network here: listing fails, hints remain
+    assert "GROQ_API_KEY" in selector.key_field.source
+    assert selector.model in selector.model_dropdown.options
+    assert changes[-1] == "groq"
+    assert canary_key not in all_state(selector, comm_log)

@@ -205,7 +205,9 @@ class StreamCell(anywidget.AnyWidget):
         acc = self._acc
         assert acc is not None
         latency = time.perf_counter() - acc.started
-        usage, estimated = _usage_of(acc, request, failure)
+        usage, estimated = acc.token_usage(
+            request["messages"], str(request.get("model", "")), failed=failure is not None
+        )
         completion = acc.completion()
         if estimated and usage["total_tokens"]:
             from openai.types import CompletionUsage
@@ -249,42 +251,6 @@ class StreamCell(anywidget.AnyWidget):
 def _max_tokens(params: dict[str, Any]) -> int | None:
     value = params.get("max_completion_tokens", params.get("max_tokens"))
     return value if isinstance(value, int) else None
-
-
-def _usage_of(
-    acc: StreamAccumulator, request: dict[str, Any], failure: BaseException | None
-) -> tuple[dict[str, int], bool]:
-    """The server's usage when it sent one; else a tiktoken estimate of what was exchanged.
-
-    A request refused outright (401, 404, 429: nothing streamed) used no tokens at all.
-    """
-    if acc.usage is not None:
-        details = acc.usage.prompt_tokens_details
-        return {
-            "prompt_tokens": acc.usage.prompt_tokens,
-            "completion_tokens": acc.usage.completion_tokens,
-            "total_tokens": acc.usage.total_tokens,
-            "cached_tokens": (details.cached_tokens or 0) if details else 0,
-        }, False
-    if failure is not None and acc.chunks == 0:
-        return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, False
-    from .tokens import count_message_tokens, count_tokens
-
-    model = str(request.get("model", ""))
-    prompt = count_message_tokens(request["messages"], model)
-    completion = acc.completion()
-    produced = sum(
-        count_tokens(choice.message.content or "", model)
-        + sum(
-            count_tokens(call.function.arguments, model) for call in choice.message.tool_calls or ()
-        )
-        for choice in completion.choices
-    )
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": produced,
-        "total_tokens": prompt + produced,
-    }, True
 
 
 def _async_client(

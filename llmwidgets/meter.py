@@ -17,15 +17,15 @@ counted with tiktoken and `max_tokens` of output, would go over it.
 
 from __future__ import annotations
 
-import html
+import functools
 import threading
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import BudgetExceededError
+from .meter_view import render, unpriced_note
 from .pricing import price_of
 
 if TYPE_CHECKING:
@@ -206,12 +206,12 @@ class CostMeter:
         if self._widget is None:
             import ipywidgets
 
-            self._widget = ipywidgets.HTML(self._html())
+            self._widget = ipywidgets.HTML(render(self))
         return self._widget
 
     def _redraw(self) -> None:
         if self._widget is not None:
-            self._widget.value = self._html()
+            self._widget.value = render(self)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -223,95 +223,11 @@ class CostMeter:
         return (
             f"CostMeter({t['calls']} calls, {t['prompt_tokens']} prompt + "
             f"{t['completion_tokens']} completion tokens, ${t['cost_usd']:.6f}"
-            f"{_unpriced_note(t)})"
-        )
-
-    def _html(self) -> str:
-        t = self.totals()
-        budget = f" of ${self.budget_usd:.4f} budget" if self.budget_usd is not None else ""
-        head = (
-            f"<b>{t['calls']}</b> calls &middot; <b>{t['prompt_tokens']:,}</b> prompt + "
-            f"<b>{t['completion_tokens']:,}</b> completion tokens ({t['cached_tokens']:,} cached)"
-            f" &middot; <b>${t['cost_usd']:.6f}</b>{budget}{html.escape(_unpriced_note(t))}"
-        )
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (
-                    r.provider,
-                    r.model,
-                    r.prompt_tokens,
-                    r.completion_tokens,
-                    "~" if r.estimated else "",
-                    f"{r.latency_s:.2f}s" if r.latency_s is not None else "",
-                    _cost_text(r),
-                    r.outcome,
-                )
-            )
-            + "</tr>"
-            for r in self.records[-5:]
-        )
-        table = (
-            "<table style='font-size:12px'><tr><th>provider</th><th>model</th><th>prompt</th>"
-            "<th>completion</th><th>est.</th><th>latency</th><th>cost</th><th>outcome</th></tr>"
-            f"{rows}</table>"
-            if rows
-            else ""
-        )
-        return (
-            f"<div class='llmwidgets-meter' style='font-size:13px'>{head}"
-            f"<div style='display:flex;gap:16px;align-items:center'>{table}"
-            f"{_sparkline(self.records)}</div></div>"
+            f"{unpriced_note(t)})"
         )
 
 
-def _cost_text(record: CallRecord) -> str:
-    if record.price == "free":
-        return "free"
-    if record.cost_usd is None:
-        return "unknown"
-    return f"${Decimal(str(record.cost_usd)):.6f}"
-
-
-def _unpriced_note(totals: dict[str, Any]) -> str:
-    n = totals["unpriced_calls"]
-    return f" ({n} call{'s' * (n != 1)} at an unknown price)" if n else ""
-
-
-def _sparkline(records: list[CallRecord], width: int = 160, height: int = 40) -> str:
-    """Cumulative tokens (blue) and cost (orange) as one small inline SVG; no plotting library."""
-    if len(records) < 2:
-        return ""
-    tokens, cost, t, c = [], [], 0, 0.0
-    for r in records:
-        t += r.total_tokens
-        c += r.cost_usd or 0.0
-        tokens.append(t)
-        cost.append(c)
-
-    def line(values: list[float], colour: str) -> str:
-        top = max(values) or 1.0
-        step = width / (len(values) - 1)
-        points = " ".join(
-            f"{i * step:.1f},{height - v / top * (height - 2) - 1:.1f}"
-            for i, v in enumerate(values)
-        )
-        return f"<polyline fill='none' stroke='{colour}' stroke-width='1.5' points='{points}'/>"
-
-    return (
-        f"<svg width='{width}' height='{height}' role='img' "
-        f"aria-label='cumulative tokens and cost'>{line(tokens, '#1f77b4')}"
-        f"{line(cost, '#ff7f0e')}</svg>"
-    )
-
-
-_session: CostMeter | None = None
-
-
+@functools.cache
 def session_meter() -> CostMeter:
     """The meter that `llmwidgets.chat` records into unless given another."""
-    global _session
-    if _session is None:
-        _session = CostMeter()
-    return _session
+    return CostMeter()

@@ -121,6 +121,36 @@ class StreamAccumulator:
         produced = self.usage.completion_tokens if self.usage else self.content_chunks
         return (produced - 1) / elapsed if elapsed > 0 and produced > 1 else None
 
+    def token_usage(
+        self, messages: list[dict[str, Any]], model: str, *, failed: bool
+    ) -> tuple[dict[str, int], bool]:
+        """(usage, estimated): the server's usage when it sent one, else a tiktoken estimate
+        of what was exchanged. A request refused outright (401, 404, 429: no chunk at all)
+        used no tokens."""
+        if self.usage is not None:
+            details = self.usage.prompt_tokens_details
+            return {
+                "prompt_tokens": self.usage.prompt_tokens,
+                "completion_tokens": self.usage.completion_tokens,
+                "total_tokens": self.usage.total_tokens,
+                "cached_tokens": (details.cached_tokens or 0) if details else 0,
+            }, False
+        if failed and self.chunks == 0:
+            return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, False
+        from .tokens import count_message_tokens, count_tokens
+
+        prompt = count_message_tokens(messages, model)
+        produced = 0
+        for draft in self._choices.values():
+            produced += count_tokens("".join(draft.parts), model)
+            for slot in draft.tool_calls.values():
+                produced += count_tokens("".join(slot["arguments"]), model)
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": produced,
+            "total_tokens": prompt + produced,
+        }, True
+
     def completion(self) -> ChatCompletion:
         """The stream so far as a ChatCompletion; a stopped stream's choices have
         `finish_reason` None, which OpenAI never sends, so it is built without validation."""

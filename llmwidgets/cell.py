@@ -63,7 +63,7 @@ class StreamCell(anywidget.AnyWidget):
     _css = _STATIC / "stream.css"
 
     status = traitlets.Unicode("idle").tag(sync=True)  # idle|waiting|streaming|done|stopped|error
-    model_id = traitlets.Unicode("").tag(sync=True)
+    llm_model = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     html = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
@@ -108,9 +108,9 @@ class StreamCell(anywidget.AnyWidget):
             # Usage arrives in a last chunk only when asked for; the meter needs it.
             "stream_options": {**params.get("stream_options", {}), "include_usage": True},
         }
-        self.model_id = str(params.get("model", ""))
+        self.llm_model = str(params.get("model", ""))
         if meter is not None:
-            meter.check_budget(provider, self.model_id, messages, _max_tokens(params))
+            meter.check_budget(provider, self.llm_model, messages, _max_tokens(params))
         self.status = "waiting"
         run = self._run(client, request, provider, meter)
         try:
@@ -232,7 +232,7 @@ class StreamCell(anywidget.AnyWidget):
                 outcome = f"error: {type(failure).__name__}"
             meter.add(
                 provider,
-                completion.model or self.model_id,
+                completion.model or self.llm_model,
                 usage["prompt_tokens"],
                 usage["completion_tokens"],
                 cached_tokens=usage.get("cached_tokens", 0),

@@ -100,11 +100,11 @@ def provider_of(client: Any) -> Provider | None:
 def provider_id_of(client: Any) -> str:
     """The preset id of any client: from `connect`, else recognised by its base URL's host.
 
-    A client on a loopback address that no preset names is "local" (free to run);
-    anything else unrecognised is "custom".
+    A client on a loopback address that no preset names is "local" (free to run), also
+    when it was made as "custom"; anything else unrecognised is "custom".
     """
     record = provider_of(client)
-    if record is not None:
+    if record is not None and record.id != "custom":
         return record.id
     from urllib.parse import urlsplit
 

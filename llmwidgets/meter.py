@@ -221,7 +221,7 @@ class CostMeter:
     def __repr__(self) -> str:
         t = self.totals()
         return (
-            f"CostMeter({t['calls']} calls, {t['prompt_tokens']} prompt + "
+            f"CostMeter({t['calls']} call{'s' * (t['calls'] != 1)}, {t['prompt_tokens']} prompt + "
             f"{t['completion_tokens']} completion tokens, ${t['cost_usd']:.6f}"
             f"{unpriced_note(t)})"
         )

@@ -18,7 +18,8 @@ def render(meter: CostMeter) -> str:
     t = meter.totals()
     budget = f" of ${meter.budget_usd:.4f} budget" if meter.budget_usd is not None else ""
     head = (
-        f"<b>{t['calls']}</b> calls &middot; <b>{t['prompt_tokens']:,}</b> prompt + "
+        f"<b>{t['calls']}</b> call{'s' * (t['calls'] != 1)} &middot; "
+        f"<b>{t['prompt_tokens']:,}</b> prompt + "
         f"<b>{t['completion_tokens']:,}</b> completion tokens ({t['cached_tokens']:,} cached)"
         f" &middot; <b>${t['cost_usd']:.6f}</b>{budget}{html.escape(unpriced_note(t))}"
     )

@@ -139,6 +139,14 @@ def test_markdown_never_runs_html(loopback: LoopbackServer) -> None:
     assert "<script>" not in cell.html and "&lt;script&gt;" in cell.html
 
 
+def test_no_trait_shadows_the_widget_machinery(comm_log: list[dict]) -> None:
+    # A trait named `model_id` once hid ipywidgets' own, and JupyterLab showed
+    # "Loading widget..." forever. The frontend finds a view by this id.
+    cell = StreamCell()
+    assert cell.model_id == cell.comm.comm_id
+    assert cell.model_id in {m["comm_id"] for m in comm_log if m["msg_type"] == "comm_open"}
+
+
 def test_state_carries_no_request(
     loopback: LoopbackServer, canary_key: str, comm_log: list[dict]
 ) -> None:

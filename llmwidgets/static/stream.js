@@ -31,7 +31,7 @@ function render({ model, el }) {
     const state = model.get("status");
     const live = state === "waiting" || state === "streaming";
     el.dataset.status = state;
-    status.textContent = [state, model.get("model_id")].filter(Boolean).join(" · ");
+    status.textContent = [state, model.get("llm_model")].filter(Boolean).join(" · ");
     const usage = model.get("usage") || {};
     const parts = [];
     const ttft = model.get("ttft_s");
@@ -58,7 +58,7 @@ function render({ model, el }) {
     error.hidden = !model.get("error");
   }
 
-  const names = ["status", "model_id", "text", "html", "error", "finish_reason", "ttft_s", "tokens_per_s", "usage"];
+  const names = ["status", "llm_model", "text", "html", "error", "finish_reason", "ttft_s", "tokens_per_s", "usage"];
   for (const name of names) model.on(`change:${name}`, draw);
   draw();
   return () => {

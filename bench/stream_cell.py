@@ -47,6 +47,30 @@ def plain_loop(client: openai.OpenAI) -> float:
     return time.perf_counter() - started
 
 
+def plain_async_loop(client: openai.OpenAI) -> float:
+    """The same loop on AsyncOpenAI, which the cell uses so that Stop can work: it splits
+    the cell's cost into the async SDK's share and the cell's own."""
+    import asyncio
+
+    async def read() -> None:
+        async with openai.AsyncOpenAI(base_url=client.base_url, api_key="unused") as aclient:
+            stream = await aclient.chat.completions.create(
+                model="loopback",
+                messages=MESSAGES,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            parts = []
+            async for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    parts.append(chunk.choices[0].delta.content)
+            "".join(parts)
+
+    started = time.perf_counter()
+    asyncio.run(read())
+    return time.perf_counter() - started
+
+
 def stream_cell(client: openai.OpenAI) -> tuple[float, int]:
     started = time.perf_counter()
     cell = StreamCell().start(client, MESSAGES, model="loopback")
@@ -63,18 +87,21 @@ def main() -> None:
     client = openai.OpenAI(base_url=server.origin + "/v1", api_key="unused")
     plain_loop(client)  # warm-up
     stream_cell(client)
-    base, cell, redraws = [], [], []
-    for _ in range(runs):  # interleaved, so drift hits both alike
+    base, abase, cell, redraws = [], [], [], []
+    for _ in range(runs):  # interleaved, so drift hits all alike
         base.append(plain_loop(client))
+        abase.append(plain_async_loop(client))
         seconds, count = stream_cell(client)
         cell.append(seconds)
         redraws.append(count / seconds)
     server.stop()
-    b, c = statistics.median(base), statistics.median(cell)
+    b, a, c = (statistics.median(x) for x in (base, abase, cell))
     print(f"{chunks} chunks, {runs} runs, median")
-    print(f"plain SDK loop   {b * 1000:8.1f} ms   {chunks / b:9.0f} chunks/s")
-    print(f"StreamCell       {c * 1000:8.1f} ms   {chunks / c:9.0f} chunks/s")
-    print(f"added wall time  {100 * (c - b) / b:+8.1f} %")
+    print(f"plain SDK loop        {b * 1000:8.1f} ms   {chunks / b:9.0f} chunks/s")
+    print(f"plain async SDK loop  {a * 1000:8.1f} ms   {chunks / a:9.0f} chunks/s")
+    print(f"StreamCell            {c * 1000:8.1f} ms   {chunks / c:9.0f} chunks/s")
+    print(f"added wall time       {100 * (c - b) / b:+8.1f} % over the plain loop")
+    print(f"                      {100 * (c - a) / a:+8.1f} % over the async loop")
     cap = StreamCell.MAX_REDRAWS_PER_SECOND
     print(f"redraws/s        {statistics.median(redraws):8.1f}  (cap {cap:.0f})")
 

@@ -213,10 +213,13 @@ class CostMeter:
         if self._widget is not None:
             self._widget.value = render(self)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The live widget for JupyterLab; the same summary as HTML and text for every
+        place without widgets (GitHub, nbconvert, a terminal)."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["text/html"] = render(self)
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self) -> str:
         t = self.totals()

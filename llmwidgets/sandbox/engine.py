@@ -180,7 +180,8 @@ class Engine:
         if sampling.presence_penalty or sampling.frequency_penalty:
             sampler.add_penalties(
                 n_vocab=self.n_vocab,
-                penalty_last_n=-1,
+                # every token of the answer so far; llama.cpp reads -1 as 0 (off) here
+                penalty_last_n=self.n_ctx,
                 penalty_repeat=1.0,
                 penalty_freq=sampling.frequency_penalty,
                 penalty_present=sampling.presence_penalty,

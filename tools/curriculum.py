@@ -16,8 +16,10 @@ providers when keys are at hand.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,17 +78,34 @@ def links() -> None:
 
 
 def regenerate(names: list[str]) -> None:
+    """Outputs come from a sandbox started for this run, from the code in this tree: never
+    from one left running by an older version."""
     from nbclient import NotebookClient
 
+    from llmwidgets.sandbox import stop
+
     paths = [NOTEBOOKS / n for n in names] if names else curriculum()
-    for path in paths:
-        book = nbformat.read(path, as_version=4)
-        started = time.perf_counter()
-        NotebookClient(
-            book, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
-        ).execute()
-        _write(book, path)
-        print(f"{path.name}: {time.perf_counter() - started:.1f} s")
+    with tempfile.TemporaryDirectory(prefix="llmwidgets-regenerate-") as state:
+        saved = {
+            k: os.environ.pop(k, None) for k in ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")
+        }
+        os.environ["LLMWIDGETS_STATE_DIR"] = state  # the kernels inherit it
+        try:
+            for path in paths:
+                book = nbformat.read(path, as_version=4)
+                started = time.perf_counter()
+                NotebookClient(
+                    book,
+                    timeout=600,
+                    kernel_name="python3",
+                    resources={"metadata": {"path": path.parent}},
+                ).execute()
+                _write(book, path)
+                print(f"{path.name}: {time.perf_counter() - started:.1f} s")
+        finally:
+            stop()
+            os.environ.pop("LLMWIDGETS_STATE_DIR")
+            os.environ.update({k: v for k, v in saved.items() if v is not None})
     links()
 
 

@@ -1,30 +1,53 @@
 """Optional per-key rate limits, so that a notebook can meet a real 429 and back off.
 
-Off unless configured (`--rpm`, `--tpm`). Each key (or, with no key, each client address)
-gets a sliding 60-second window of requests and of tokens. A refused request is a 429 with
+Off unless configured (`--rpm`, `--tpm`). Limits replenish continuously, as OpenAI
+describes its own: each key (or, with no key, each client address) has a bucket of `rpm`
+requests that refills at `rpm` per minute, and one of `tpm` tokens likewise. So with
+`--rpm 12` a burst of 12 requests goes through, then one more every 5 seconds: a notebook
+meets a 429 quickly and waits seconds, not a minute. A refused request is a 429 with
 `Retry-After` and the `x-ratelimit-*` headers OpenAI sends; accepted ones carry them too.
+Tokens are counted after a response, so a long answer can overdraw the token bucket; the
+next request then waits until it is back above zero.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from .errors import SandboxAPIError
 
 __all__ = ["RateLimiter"]
 
-WINDOW_SECONDS = 60.0
+MINUTE = 60.0
+
+
+@dataclass
+class _Bucket:
+    capacity: float
+    level: float
+    updated: float
+
+    def refill(self, now: float) -> None:
+        rate = self.capacity / MINUTE
+        self.level = min(self.capacity, self.level + (now - self.updated) * rate)
+        self.updated = now
+
+    def wait_for(self, amount: float) -> float:
+        """Seconds until `amount` is available (0 when it is now)."""
+        return max(0.0, (amount - self.level) * MINUTE / self.capacity)
+
+    def seconds_to_full(self) -> float:
+        return (self.capacity - self.level) * MINUTE / self.capacity
 
 
 @dataclass
 class RateLimiter:
     rpm: int | None = None
     tpm: int | None = None
-    _requests: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _tokens: dict[str, deque[tuple[float, int]]] = field(default_factory=lambda: defaultdict(deque))
+    _requests: dict[str, _Bucket] = field(default_factory=dict)
+    _tokens: dict[str, _Bucket] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:
@@ -33,58 +56,54 @@ class RateLimiter:
     def admit(self, who: str, now: float | None = None) -> dict[str, str]:
         """Count one request for `who`, or raise the 429. Returns headers for the response."""
         now = time.monotonic() if now is None else now
-        requests, tokens = self._prune(who, now)
-        used_tokens = sum(n for _, n in tokens)
-        if self.rpm and len(requests) >= self.rpm:
-            wait = requests[0] + WINDOW_SECONDS - now
+        requests, tokens = self._buckets(who, now)
+        if requests is not None and requests.level < 1:
             raise self._refusal(
-                "requests", f"{self.rpm} requests per minute", wait, self._headers(who, now)
+                "requests", f"{self.rpm} requests per minute", requests.wait_for(1), who, now
             )
-        if self.tpm and used_tokens >= self.tpm:
-            wait = tokens[0][0] + WINDOW_SECONDS - now
+        if tokens is not None and tokens.level < 1:
             raise self._refusal(
-                "tokens", f"{self.tpm} tokens per minute", wait, self._headers(who, now)
+                "tokens", f"{self.tpm} tokens per minute", tokens.wait_for(1), who, now
             )
-        requests.append(now)
+        if requests is not None:
+            requests.level -= 1
         return self._headers(who, now)
 
     def record_tokens(self, who: str, count: int, now: float | None = None) -> None:
-        if self.tpm and count:
-            self._tokens[who].append((time.monotonic() if now is None else now, count))
+        now = time.monotonic() if now is None else now
+        _, tokens = self._buckets(who, now)
+        if tokens is not None:
+            tokens.level -= count
 
-    def _prune(self, who: str, now: float) -> tuple[deque[float], deque[tuple[float, int]]]:
-        requests, tokens = self._requests[who], self._tokens[who]
-        while requests and requests[0] <= now - WINDOW_SECONDS:
-            requests.popleft()
-        while tokens and tokens[0][0] <= now - WINDOW_SECONDS:
-            tokens.popleft()
-        return requests, tokens
+    def _buckets(self, who: str, now: float) -> tuple[_Bucket | None, _Bucket | None]:
+        found = []
+        for limit, buckets in ((self.rpm, self._requests), (self.tpm, self._tokens)):
+            if not limit:
+                found.append(None)
+                continue
+            bucket = buckets.setdefault(who, _Bucket(float(limit), float(limit), now))
+            bucket.refill(now)
+            found.append(bucket)
+        return found[0], found[1]
 
     def _headers(self, who: str, now: float) -> dict[str, str]:
-        if not self.enabled:
-            return {}
-        requests, tokens = self._prune(who, now)
+        requests, tokens = self._buckets(who, now)
         headers = {}
-        if self.rpm:
-            reset = requests[0] + WINDOW_SECONDS - now if requests else 0.0
+        if requests is not None:
             headers |= {
                 "x-ratelimit-limit-requests": str(self.rpm),
-                "x-ratelimit-remaining-requests": str(max(0, self.rpm - len(requests))),
-                "x-ratelimit-reset-requests": f"{reset:.3f}s",
+                "x-ratelimit-remaining-requests": str(max(0, math.floor(requests.level))),
+                "x-ratelimit-reset-requests": f"{requests.seconds_to_full():.3f}s",
             }
-        if self.tpm:
-            used = sum(n for _, n in tokens)
-            reset = tokens[0][0] + WINDOW_SECONDS - now if tokens else 0.0
+        if tokens is not None:
             headers |= {
                 "x-ratelimit-limit-tokens": str(self.tpm),
-                "x-ratelimit-remaining-tokens": str(max(0, self.tpm - used)),
-                "x-ratelimit-reset-tokens": f"{reset:.3f}s",
+                "x-ratelimit-remaining-tokens": str(max(0, math.floor(tokens.level))),
+                "x-ratelimit-reset-tokens": f"{tokens.seconds_to_full():.3f}s",
             }
         return headers
 
-    @staticmethod
-    def _refusal(kind: str, limit: str, wait: float, headers: dict[str, str]) -> SandboxAPIError:
-        seconds = max(1, math.ceil(wait))
+    def _refusal(self, kind: str, limit: str, wait: float, who: str, now: float) -> SandboxAPIError:
         return SandboxAPIError(
             429,
             f"Rate limit reached for this key on {kind}: limit {limit}. "
@@ -92,8 +111,8 @@ class RateLimiter:
             type=kind,
             code="rate_limit_exceeded",
             headers={
-                **headers,
-                "retry-after": str(seconds),
-                "retry-after-ms": str(int(wait * 1000)),
+                **self._headers(who, now),
+                "retry-after": str(max(1, math.ceil(wait))),
+                "retry-after-ms": str(math.ceil(wait * 1000)),
             },
         )

@@ -19,6 +19,7 @@ usage.
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class StreamCell(anywidget.AnyWidget):
         self._acc: StreamAccumulator | None = None
         self._last_redraw = 0.0
         self._pending: asyncio.TimerHandle | None = None
+        self._display: Any = None  # an IPython DisplayHandle, when shown with a display_id
         self.on_msg(self._on_frontend_message)
 
     # -- running ---------------------------------------------------------------------
@@ -129,6 +131,10 @@ class StreamCell(anywidget.AnyWidget):
     def __await__(self) -> Generator[Any, None, Reply]:
         if self._task is not None:
             yield from asyncio.shield(self._task).__await__()
+            # Again from here: the task's own update carries the parent header of the cell
+            # that started it, which nbclient and papermill drop once that cell is done.
+            if self._display is not None:
+                self._display.update(self)
         return self.reply
 
     @property
@@ -241,6 +247,21 @@ class StreamCell(anywidget.AnyWidget):
                 outcome=outcome,
             )
         self._reply = Reply(acc.text(), completion, status, error, estimated)
+        if self._display is not None:
+            self._display.update(self)  # the finished text, for viewers without widgets
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live widget; once finished, also the text as HTML and plain text, which is
+        what GitHub, nbconvert and a terminal show of a saved notebook."""
+        found = super()._repr_mimebundle_(**kwargs)  # anywidget: (data, metadata)
+        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
+        bundle = dict(data)
+        if self._reply is not None:
+            body = self.html or f"<pre>{html.escape(self.text)}</pre>"
+            error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""
+            bundle["text/html"] = f"<div><i>{html.escape(repr(self))}</i>{body}{error}</div>"
+            bundle["text/plain"] = "\n".join(filter(None, [repr(self), self.text, self.error]))
+        return bundle, metadata
 
     def __repr__(self) -> str:
         usage = self.usage or {}

@@ -47,7 +47,7 @@ def chat(
     if display:
         from IPython.display import display as show
 
-        show(cell)
+        cell._display = show(cell, display_id=True)  # updated with the text at the end
     chosen = session_meter() if meter is _SESSION else meter
     assert chosen is None or isinstance(chosen, CostMeter)
     return cell.start(client, messages, model=model, meter=chosen, **params)

@@ -1,6 +1,6 @@
 """The curriculum's housekeeping: regenerate outputs, contents and links; run on a provider.
 
-    python tools/curriculum.py regenerate [NAMES...]   # execute in place on the sandbox
+    python tools/curriculum.py regenerate [NAMES...]   # notebooks and solutions, on the sandbox
     python tools/curriculum.py links                    # contents page + previous/next links
     python tools/curriculum.py run --provider groq      # papermill copies + a pass/fail table
     python tools/curriculum.py students                 # exercises: student copies
@@ -16,6 +16,7 @@ providers when keys are at hand.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -31,6 +32,7 @@ EXERCISES = ROOT / "exercises"
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$")
 NAV_TAG = "navigation"
 SOLUTION_TAG = "solution"
+REFERENCE_TAG = "reference-only"  # removed from student copies altogether
 SOLUTION_LINES = re.compile(r"^(\s*)### BEGIN SOLUTION\n.*?^\s*### END SOLUTION\n", re.M | re.S)
 
 
@@ -84,7 +86,9 @@ def regenerate(names: list[str]) -> None:
 
     from llmwidgets.sandbox import stop
 
-    paths = [NOTEBOOKS / n for n in names] if names else curriculum()
+    solutions = sorted((EXERCISES / "solutions").glob("*.ipynb"))
+    everything = {p.name: p for p in [*curriculum(), *solutions]}
+    paths = [everything[n] for n in names] if names else list(everything.values())
     with tempfile.TemporaryDirectory(prefix="llmwidgets-regenerate-") as state:
         saved = {
             k: os.environ.pop(k, None) for k in ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")
@@ -107,6 +111,7 @@ def regenerate(names: list[str]) -> None:
             os.environ.pop("LLMWIDGETS_STATE_DIR")
             os.environ.update({k: v for k, v in saved.items() if v is not None})
     links()
+    students()
 
 
 def _write(book: nbformat.NotebookNode, path: Path) -> None:
@@ -155,23 +160,27 @@ def run(provider: str, model: str | None, names: list[str]) -> int:
 # -- exercises ---------------------------------------------------------------------------
 
 
+def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The solution with the solution cut: cells tagged `solution` become a TODO, lines
+    between `### BEGIN SOLUTION` and `### END SOLUTION` become `...` (a placeholder that
+    runs), cells tagged `reference-only` go, and no outputs are kept."""
+    book = copy.deepcopy(solution)
+    book.cells = [c for c in book.cells if REFERENCE_TAG not in c.metadata.get("tags", [])]
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if SOLUTION_TAG in cell.metadata.get("tags", []):
+            cell.source = "# TODO: your code here\n..."
+        else:
+            cell.source = SOLUTION_LINES.sub(r"\1...  # TODO: your code here\n", cell.source)
+    return book
+
+
 def students() -> None:
-    """Each `solutions/NN-*.ipynb` becomes `NN-*.ipynb` beside it, with the solution cut:
-    cells tagged `solution` are emptied to a TODO, and lines between `### BEGIN SOLUTION`
-    and `### END SOLUTION` become `...` (a placeholder that runs)."""
+    """Each `exercises/solutions/NN-*.ipynb` gives the student copy `exercises/NN-*.ipynb`."""
     for path in sorted((EXERCISES / "solutions").glob("*.ipynb")):
-        book = nbformat.read(path, as_version=4)
-        for cell in book.cells:
-            cell.outputs = [] if cell.cell_type == "code" else None
-            if cell.cell_type == "code":
-                cell.execution_count = None
-            if cell.outputs is None:
-                del cell["outputs"]
-            if SOLUTION_TAG in cell.metadata.get("tags", []):
-                cell.source = "# TODO: your code here\n..."
-            else:
-                cell.source = SOLUTION_LINES.sub(r"\1...  # TODO: your code here\n", cell.source)
-        _write(book, EXERCISES / path.name)
+        _write(student_copy(nbformat.read(path, as_version=4)), EXERCISES / path.name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,32 @@
+"""Binder's files agree with the rest of the repository."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+
+
+def test_binder_installs_the_package_with_the_sandbox() -> None:
+    lines = [
+        line.strip()
+        for line in (BINDER / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines == [".[sandbox,lab]"]
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_the_weights_pin_is_the_makefiles() -> None:
+    makefile = re.search(r"^WEIGHTS := (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert makefile is not None
+    assert f"--no-deps {makefile.group(1)}" in (BINDER / "postBuild").read_text()
+
+
+def test_scripts_are_executable_and_start_hands_over() -> None:
+    for name in ("postBuild", "start"):
+        assert os.access(BINDER / name, os.X_OK), name
+    assert (BINDER / "start").read_text().rstrip().endswith('exec "$@"')

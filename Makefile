@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 lab: setup
+	@$(BIN)/python -c "from llmwidgets.sandbox import ensure_running; print('sandbox:', ensure_running())"
 	$(BIN)/jupyter lab notebooks/
 
 # Re-run every notebook on the sandbox and save its outputs (what nbval compares against).

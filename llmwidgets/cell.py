@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import html
 import time
+import weakref
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,13 +115,14 @@ class StreamCell(anywidget.AnyWidget):
         if meter is not None:
             meter.check_budget(provider, self.llm_model, messages, _max_tokens(params))
         self.status = "waiting"
-        run = self._run(client, request, provider, meter)
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(run)  # a script: nothing could press Stop anyway
-        else:
-            self._task = loop.create_task(run)
+        except RuntimeError:  # a script: nothing could press Stop anyway
+            asyncio.run(self._run(client, request, provider, meter, keep_client=False))
+        else:  # a kernel: one loop for the session, so its async client can be kept
+            self._task = loop.create_task(
+                self._run(client, request, provider, meter, keep_client=True)
+            )
         return self
 
     def stop(self) -> None:
@@ -153,10 +155,12 @@ class StreamCell(anywidget.AnyWidget):
         request: dict[str, Any],
         provider: str,
         meter: CostMeter | None,
+        *,
+        keep_client: bool,
     ) -> None:
         acc = self._acc = StreamAccumulator()
         status, failure = "done", None
-        aclient, owned = _async_client(client)
+        aclient, owned = _async_client(client, keep=keep_client)
         stream = None
         try:
             stream = await aclient.chat.completions.create(**request)
@@ -274,14 +278,27 @@ def _max_tokens(params: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# A sync client's async twin, per event loop: a kernel's loop lives as long as the session,
+# so the twin (and its open connections) is made once, not at every call (~60 ms each).
+_twins: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _async_client(
-    client: openai.OpenAI | openai.AsyncOpenAI,
+    client: openai.OpenAI | openai.AsyncOpenAI, *, keep: bool
 ) -> tuple[openai.AsyncOpenAI, bool]:
-    """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it."""
+    """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it.
+
+    With `keep`, the twin is remembered for this loop and stays open for the next call."""
     import openai
 
     if isinstance(client, openai.AsyncOpenAI):
         return client, False
+    loop = asyncio.get_running_loop()
+    cached = _twins.get(client)
+    if keep and cached is not None and cached[0] is loop:
+        return cached[1], False
     twin = openai.AsyncOpenAI(
         api_key=client.api_key,
         organization=client.organization,
@@ -290,6 +307,9 @@ def _async_client(
         timeout=client.timeout,
         max_retries=client.max_retries,
     )
+    if keep:
+        _twins[client] = (loop, twin)
+        return twin, False
     return twin, True
 
 

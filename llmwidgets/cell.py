@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import html
 import time
-import weakref
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets
 
+from .client import async_twin
 from .errors import describe_error
 from .streaming import StreamAccumulator
 
@@ -160,7 +160,7 @@ class StreamCell(anywidget.AnyWidget):
     ) -> None:
         acc = self._acc = StreamAccumulator()
         status, failure = "done", None
-        aclient, owned = _async_client(client, keep=keep_client)
+        aclient, owned = async_twin(client, keep=keep_client)
         stream = None
         try:
             stream = await aclient.chat.completions.create(**request)
@@ -276,41 +276,6 @@ class StreamCell(anywidget.AnyWidget):
 def _max_tokens(params: dict[str, Any]) -> int | None:
     value = params.get("max_completion_tokens", params.get("max_tokens"))
     return value if isinstance(value, int) else None
-
-
-# A sync client's async twin, per event loop: a kernel's loop lives as long as the session,
-# so the twin (and its open connections) is made once, not at every call (~60 ms each).
-_twins: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _async_client(
-    client: openai.OpenAI | openai.AsyncOpenAI, *, keep: bool
-) -> tuple[openai.AsyncOpenAI, bool]:
-    """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it.
-
-    With `keep`, the twin is remembered for this loop and stays open for the next call."""
-    import openai
-
-    if isinstance(client, openai.AsyncOpenAI):
-        return client, False
-    loop = asyncio.get_running_loop()
-    cached = _twins.get(client)
-    if keep and cached is not None and cached[0] is loop:
-        return cached[1], False
-    twin = openai.AsyncOpenAI(
-        api_key=client.api_key,
-        organization=client.organization,
-        project=client.project,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        max_retries=client.max_retries,
-    )
-    if keep:
-        _twins[client] = (loop, twin)
-        return twin, False
-    return twin, True
 
 
 def _markdown(text: str) -> str:

@@ -8,6 +8,7 @@ listing = list_models(client)             # GET /v1/models, cached; hints on fai
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import weakref
@@ -26,6 +27,7 @@ __all__ = [
     "ModelListing",
     "aconnect",
     "alist_models",
+    "async_twin",
     "connect",
     "list_models",
     "provider_id_of",
@@ -201,3 +203,38 @@ def _fallback(client: Any, exc: BaseException | None) -> ModelListing:
     return ModelListing(
         hints, from_api=False, note=f"Could not list models ({reason}): {what}.", hints=hints
     )
+
+
+# A sync client's async twin, per event loop: a kernel's loop lives as long as the session,
+# so the twin (and its open connections) is made once, not at every call (~60 ms each).
+_twins: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def async_twin(
+    client: openai.OpenAI | openai.AsyncOpenAI, *, keep: bool
+) -> tuple[openai.AsyncOpenAI, bool]:
+    """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it.
+
+    With `keep`, the twin is remembered for this loop and stays open for the next call."""
+    import openai
+
+    if isinstance(client, openai.AsyncOpenAI):
+        return client, False
+    loop = asyncio.get_running_loop()
+    cached = _twins.get(client)
+    if keep and cached is not None and cached[0] is loop:
+        return cached[1], False
+    twin = openai.AsyncOpenAI(
+        api_key=client.api_key,
+        organization=client.organization,
+        project=client.project,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        max_retries=client.max_retries,
+    )
+    if keep:
+        _twins[client] = (loop, twin)
+        return twin, False
+    return twin, True

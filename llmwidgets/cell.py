@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets
 
-from .client import async_twin
+from .client import async_twin, provider_id_of
 from .errors import describe_error
 from .streaming import StreamAccumulator
 
@@ -101,8 +101,6 @@ class StreamCell(anywidget.AnyWidget):
         """Send the request and stream it into this cell. Returns self, already running."""
         if self._task is not None or self._reply is not None:
             raise RuntimeError("a StreamCell streams one completion; make a new one")
-        from .client import provider_id_of
-
         provider = provider or provider_id_of(client)
         request = {
             **params,

@@ -27,7 +27,7 @@ __all__ = ["count_message_tokens", "count_tokens", "encoding_for"]
 _ENCODINGS = ("o200k_base", "cl100k_base")
 # Models before the GPT-4o family use cl100k_base; everything newer, and non-OpenAI models
 # (for which any count is an estimate), o200k_base.
-_CL100K_PREFIXES = ("gpt-4-", "gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
+_CL100K_PREFIXES = ("gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
 _CL100K_EXCEPTIONS = ("gpt-4o", "gpt-4.1", "gpt-4.5")
 _swap = threading.Lock()
 

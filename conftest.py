@@ -4,24 +4,18 @@ the session stops it at the end. A student's own sandbox is never touched."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import contextlib
 
 import pytest
 
-_saved: dict[str, str | None] = {}
+_session = contextlib.ExitStack()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL"):
-        _saved[name] = os.environ.pop(name, None)
-    os.environ["LLMWIDGETS_STATE_DIR"] = tempfile.mkdtemp(prefix="llmwidgets-pytest-")
+    from llmwidgets.sandbox import private_state
+
+    _session.enter_context(private_state())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from llmwidgets.sandbox import stop
-
-    stop()  # the sandbox the notebooks shared, if they started one
-    shutil.rmtree(os.environ.pop("LLMWIDGETS_STATE_DIR"), ignore_errors=True)
-    os.environ.update({k: v for k, v in _saved.items() if v is not None})
+    _session.close()

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -69,9 +67,13 @@ def links() -> None:
             parts.insert(0, f"← [{title_of(books[i - 1])}]({paths[i - 1].name})")
         if i + 1 < len(paths):
             parts.append(f"[{title_of(books[i + 1])}]({paths[i + 1].name}) →")
-        cell = nbformat.v4.new_markdown_cell(" · ".join(parts))
+        source = " · ".join(parts)
+        old = [c for c in book.cells if NAV_TAG in c.metadata.get("tags", [])]
+        if [c.source for c in old] == [source] and book.cells[-1] is old[0]:
+            continue  # already right: no rewrite, no new cell id in the diff
+        cell = nbformat.v4.new_markdown_cell(source)
         cell.metadata["tags"] = [NAV_TAG]
-        book.cells = [c for c in book.cells if NAV_TAG not in c.metadata.get("tags", [])]
+        book.cells = [c for c in book.cells if c not in old]
         book.cells.append(cell)
         _write(book, path)
 
@@ -84,38 +86,31 @@ def regenerate(names: list[str]) -> None:
     from one left running by an older version."""
     from nbclient import NotebookClient
 
-    from llmwidgets.sandbox import stop
+    from llmwidgets.sandbox import private_state
 
     solutions = sorted((EXERCISES / "solutions").glob("*.ipynb"))
     everything = {p.name: p for p in [*curriculum(), *solutions]}
     paths = [everything[n] for n in names] if names else list(everything.values())
-    with tempfile.TemporaryDirectory(prefix="llmwidgets-regenerate-") as state:
-        saved = {
-            k: os.environ.pop(k, None) for k in ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")
-        }
-        os.environ["LLMWIDGETS_STATE_DIR"] = state  # the kernels inherit it
-        try:
-            for path in paths:
-                book = nbformat.read(path, as_version=4)
-                started = time.perf_counter()
-                NotebookClient(
-                    book,
-                    timeout=600,
-                    kernel_name="python3",
-                    resources={"metadata": {"path": path.parent}},
-                ).execute()
-                _write(book, path)
-                print(f"{path.name}: {time.perf_counter() - started:.1f} s")
-        finally:
-            stop()
-            os.environ.pop("LLMWIDGETS_STATE_DIR")
-            os.environ.update({k: v for k, v in saved.items() if v is not None})
+    with private_state():  # the kernels inherit it
+        for path in paths:
+            book = nbformat.read(path, as_version=4)
+            started = time.perf_counter()
+            NotebookClient(
+                book,
+                timeout=600,
+                kernel_name="python3",
+                resources={"metadata": {"path": path.parent}},
+            ).execute()
+            _write(book, path)
+            print(f"{path.name}: {time.perf_counter() - started:.1f} s")
     links()
     students()
 
 
 def _write(book: nbformat.NotebookNode, path: Path) -> None:
     book.metadata.pop("widgets", None)  # never commit widget state
+    for cell in book.cells:
+        cell.metadata.pop("execution", None)  # run timestamps: noise in every diff
     nbformat.write(book, path)
 
 

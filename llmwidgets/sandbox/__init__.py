@@ -7,7 +7,8 @@
 `ensure_running` reuses a sandbox that is already answering (its address is kept in a small
 state file), so every notebook can call it in its first cell. The server outlives the
 kernel that started it; `stop()` ends it. `LLMWIDGETS_SANDBOX_URL` points everything at a
-sandbox started elsewhere (Binder's start script does this).
+sandbox started elsewhere. `private_state()` gives tests and notebook regeneration a shared
+sandbox of their own, stopped at the end.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SandboxError", "SandboxProcess", "ensure_running", "start", "state_dir", "stop"]
+__all__ = [
+    "SandboxError",
+    "SandboxProcess",
+    "ensure_running",
+    "private_state",
+    "start",
+    "state_dir",
+    "stop",
+]
 
 START_TIMEOUT_SECONDS = 120.0
 _KEYS_VARIABLE = "LLMWIDGETS_SANDBOX_API_KEYS"
@@ -231,3 +240,24 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def private_state() -> Iterator[Path]:
+    """A throwaway state folder for the shared sandbox, set in the environment (so child
+    processes such as kernels inherit it). Whatever shared sandbox is started inside is
+    stopped at the end, and the user's own is never touched."""
+    import shutil
+    import tempfile
+
+    names = ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")
+    saved = {name: os.environ.pop(name, None) for name in names}
+    folder = Path(tempfile.mkdtemp(prefix="llmwidgets-state-"))
+    os.environ["LLMWIDGETS_STATE_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("LLMWIDGETS_STATE_DIR", None)
+        os.environ.update({k: v for k, v in saved.items() if v is not None})

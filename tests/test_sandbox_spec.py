@@ -73,8 +73,13 @@ def test_chat_completion(raw: httpx2.Client, params: dict) -> None:
 
 def test_tool_result_round_trip(sandbox: openai.OpenAI, raw: httpx2.Client) -> None:
     question = [{"role": "user", "content": "What is the weather in Oslo?"}]
-    first = sandbox.chat.completions.create(
-        model=MODEL, messages=question, tools=[WEATHER], tool_choice="required", max_tokens=40
+    first = sandbox.chat.completions.create(  # seeded, with room to finish the call
+        model=MODEL,
+        messages=question,
+        tools=[WEATHER],
+        tool_choice="required",
+        max_tokens=80,
+        seed=1,
     )
     call = first.choices[0].message.tool_calls[0]
     messages = [

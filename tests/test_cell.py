@@ -47,7 +47,7 @@ def test_stop_keeps_the_partial_text_and_records_an_estimate(sandbox_url: str) -
     async def scenario() -> StreamCell:
         client = openai.AsyncOpenAI(base_url=sandbox_url, api_key="unused")
         story = [{"role": "user", "content": "Tell me a very long story about a dragon."}]
-        cell = StreamCell().start(client, story, model=MODEL, max_tokens=400, meter=meter)
+        cell = StreamCell().start(client, story, model=MODEL, max_tokens=400, seed=1, meter=meter)
         while len(cell.text) < 20:  # wait for text to show, as a student would
             await asyncio.sleep(0.05)
         frontend_sends(cell, {"type": "stop"})  # the Stop button

@@ -38,7 +38,7 @@ def lab_notebook(tmp_path: Path, sandbox_url: str):
             f"selector.base_url_text.value = {sandbox_url!r}\n"
             "selector",
             "cell = llmwidgets.chat(selector.client, [{'role': 'user', 'content': "
-            f"{STORY!r}}}], model='smollm2-135m-instruct', max_tokens=800)",
+            f"{STORY!r}}}], model='smollm2-135m-instruct', max_tokens=800, seed=1)",
             "llmwidgets.session_meter()",
             "print(cell.status, len(cell.text), cell.usage['estimated'])",
         ],

@@ -8,6 +8,8 @@ LLMWidgetsError
 
 from __future__ import annotations
 
+from .redaction import redact
+
 __all__ = [
     "BudgetExceededError",
     "LLMWidgetsError",
@@ -39,8 +41,6 @@ def describe_error(exc: BaseException) -> str:
     `AuthenticationError 401: Incorrect API key provided.`
     `APIConnectionError: Connection error (http://127.0.0.1:9/v1/models: connection refused).`
     """
-    from .keys import redact
-
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)
     message = _server_message(exc) or str(exc) or name

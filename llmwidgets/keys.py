@@ -10,7 +10,8 @@ Order of precedence, first hit wins:
 | a hidden prompt (getpass)   | only when someone can answer it          |
 
 With none of these, `MissingKeyError` names the variable to set. Every key found is
-remembered (in this process only) so that `redact()` can scrub it from any text we show.
+registered with `redaction` (in this process only), so that `redact()` scrubs it from any
+text we show.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from dataclasses import dataclass, field
 
 from .errors import MissingKeyError
 from .providers import Provider, get_provider
+from .redaction import register_key
 
-__all__ = ["ResolvedKey", "find_key", "redact", "resolve_key"]
+__all__ = ["ResolvedKey", "find_key", "resolve_key"]
 
 # Servers that need no key still need a non-empty string: the SDK refuses an empty one.
 PLACEHOLDER_KEY = "no-key-needed"
-_REDACTED = "[redacted]"
-_known_keys: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -83,17 +83,8 @@ def resolve_key(
     )
 
 
-def redact(text: str) -> str:
-    """Replace every key this process has resolved with a marker, for anything shown."""
-    for key in sorted(_known_keys, key=len, reverse=True):
-        text = text.replace(key, _REDACTED)
-    return text
-
-
 def _remember(found: ResolvedKey) -> ResolvedKey:
-    # Short strings ("x", "ollama") would redact ordinary words; they protect nothing anyway.
-    if len(found.value) >= 8:
-        _known_keys.add(found.value)
+    register_key(found.value)
     return found
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from .providers import runs_locally
+
 __all__ = ["Price", "price_of"]
 
-# "local": any client on a loopback address that no preset names (see client.provider_id_of).
-LOCAL_PROVIDERS = frozenset({"sandbox", "ollama", "local"})
 # Our preset id -> genai-prices' provider id, where they differ or can be known at all.
 # Gateways (vercel, litellm, custom) name the vendor in the model id instead: "openai/gpt-4o".
 _PROVIDER_IDS = {
@@ -49,7 +49,7 @@ def price_of(
     cached_tokens: int = 0,
 ) -> Price:
     """The price of one call. `prompt_tokens` includes `cached_tokens`, as OpenAI reports it."""
-    if provider in LOCAL_PROVIDERS:
+    if runs_locally(provider):
         return Price(Decimal(0), "free", Decimal(0), Decimal(0))
     from genai_prices import Usage, calc_price
 

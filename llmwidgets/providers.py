@@ -22,9 +22,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import environment
 from .errors import UnknownProviderError
 
-__all__ = ["PRESETS", "Provider", "get_provider", "split_model_id"]
+__all__ = [
+    "LOCAL_SERVER",
+    "LOOPBACK_HOSTS",
+    "PRESETS",
+    "Provider",
+    "get_provider",
+    "runs_locally",
+    "split_model_id",
+]
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# What `client.provider_id_of` calls a server on this machine that no preset names.
+LOCAL_SERVER = "local"
 
 # OpenAI's own upper bound for `temperature`; providers with a lower one say so.
 _STANDARD_MAX_TEMPERATURE = 2.0
@@ -47,6 +60,7 @@ class Provider:
     max_n: int | None = None
     max_temperature: float = _STANDARD_MAX_TEMPERATURE
     notes: str = ""
+    local: bool = False  # runs on this machine: free, and no key leaves it
 
     def with_base_url(self, base_url: str) -> Provider:
         """The same provider reached at another address (a proxy, a tunnel, a test server)."""
@@ -107,6 +121,7 @@ PRESETS: dict[str, Provider] = {
             model_hints=("smollm2-135m-instruct",),
             free_tier="Free and offline: a small real model running on this machine.",
             notes="Started on demand by llmwidgets; the default provider everywhere.",
+            local=True,
         ),
         Provider(
             id="openai",
@@ -157,6 +172,7 @@ PRESETS: dict[str, Provider] = {
             docs_url="https://docs.ollama.com/api/openai-compatibility",
             model_hints=("llama3.2", "qwen2.5:0.5b", "nomic-embed-text"),
             free_tier="Free: runs models on your own machine (`ollama pull` them first).",
+            local=True,
         ),
         Provider(
             id="litellm",
@@ -195,7 +211,7 @@ PRESETS: dict[str, Provider] = {
             id="custom",
             label="Custom base URL",
             base_url=None,
-            key_env="LLMWIDGETS_API_KEY",
+            key_env=environment.CUSTOM_API_KEY,
             requires_key=False,
             notes="Any OpenAI-compatible server: pass base_url=...",
         ),
@@ -212,6 +228,13 @@ def get_provider(provider: str | Provider) -> Provider:
     except KeyError:
         known = ", ".join(PRESETS)
         raise UnknownProviderError(f"Unknown provider {provider!r}. Known: {known}.") from None
+
+
+def runs_locally(provider_id: str) -> bool:
+    """True for a server on this machine (a local preset, or any unnamed loopback server):
+    it costs nothing to call, so the cost meter prices it as free."""
+    preset = PRESETS.get(provider_id)
+    return provider_id == LOCAL_SERVER or (preset is not None and preset.local)
 
 
 def split_model_id(model: str, default_provider: str = "sandbox") -> tuple[str, str]:

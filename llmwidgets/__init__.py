@@ -12,8 +12,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 # public name -> the module that defines it
 _EXPORTS = {
     "PRESETS": "providers",
@@ -28,7 +26,7 @@ _EXPORTS = {
     "provider_of": "client",
     "ResolvedKey": "keys",
     "find_key": "keys",
-    "redact": "keys",
+    "redact": "redaction",
     "resolve_key": "keys",
     "LLMWidgetsError": "errors",
     "MissingKeyError": "errors",
@@ -36,13 +34,13 @@ _EXPORTS = {
     "describe_error": "errors",
     "BudgetExceededError": "errors",
     "provider_id_of": "client",
-    "StreamCell": "cell",
-    "Reply": "cell",
-    "CostMeter": "meter",
-    "CallRecord": "meter",
-    "session_meter": "meter",
-    "ProviderSelector": "selector",
-    "chat": "session",
+    "StreamCell": "widgets.cell",
+    "Reply": "widgets.cell",
+    "CostMeter": "widgets.meter",
+    "CallRecord": "usage",
+    "session_meter": "widgets.meter",
+    "ProviderSelector": "widgets.selector",
+    "chat": "widgets.session",
     "price_of": "pricing",
     "count_tokens": "tokens",
     "count_message_tokens": "tokens",
@@ -52,6 +50,10 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # from the installed metadata: pyproject.toml is the one place
+        from importlib.metadata import version
+
+        return version(__name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'llmwidgets' has no attribute {name!r}")
@@ -65,7 +67,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .cell import Reply, StreamCell
     from .client import (
         ModelListing,
         aconnect,
@@ -82,10 +83,13 @@ if TYPE_CHECKING:
         UnknownProviderError,
         describe_error,
     )
-    from .keys import ResolvedKey, find_key, redact, resolve_key
-    from .meter import CallRecord, CostMeter, session_meter
+    from .keys import ResolvedKey, find_key, resolve_key
     from .pricing import price_of
     from .providers import PRESETS, Provider, get_provider, split_model_id
-    from .selector import ProviderSelector
-    from .session import chat
+    from .redaction import redact
     from .tokens import count_message_tokens, count_tokens
+    from .usage import CallRecord
+    from .widgets.cell import Reply, StreamCell
+    from .widgets.meter import CostMeter, session_meter
+    from .widgets.selector import ProviderSelector
+    from .widgets.session import chat

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec
 
 __all__ = [
     "backoff",
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 _strict = False
-F = TypeVar("F", bound=Callable[..., bool])
+P = ParamSpec("P")
 
 
 class NotSolved(Exception):
@@ -47,10 +47,12 @@ def strict(on: bool = True) -> None:
     _strict = on
 
 
-def _check(title: str) -> Callable[[F], F]:
-    def decorate(check: F) -> F:
+def _check(title: str) -> Callable[[Callable[P, Any]], Callable[P, bool]]:
+    """A check raises AssertionError with the reason; the decorated one prints ✓ or ✗."""
+
+    def decorate(check: Callable[P, Any]) -> Callable[P, bool]:
         @functools.wraps(check)
-        def run(*args: Any, **kwargs: Any) -> bool:
+        def run(*args: P.args, **kwargs: P.kwargs) -> bool:
             try:
                 if any(a is Ellipsis or a is None for a in args):
                     raise NotSolved("the answer is still `...`")
@@ -75,7 +77,7 @@ def _check(title: str) -> Callable[[F], F]:
             print(f"✓ {title}")
             return True
 
-        return run  # type: ignore[return-value]
+        return run
 
     return decorate
 
@@ -86,6 +88,7 @@ def _fail(message: str) -> None:
 
 @_check("model list")
 def model_list(ids: Any) -> None:
+    """`ids` is what `client.models.list()` gave, as a non-empty list of id strings."""
     if not isinstance(ids, list | tuple) or not ids:
         _fail("expected a non-empty list of model ids")
     if not all(isinstance(i, str) and i for i in ids):
@@ -94,6 +97,8 @@ def model_list(ids: Any) -> None:
 
 @_check("chat completion")
 def completion(reply: Any) -> None:
+    """`reply` is a whole chat completion: an assistant message, a real finish_reason, and
+    usage whose total is prompt + completion tokens."""
     if getattr(reply, "object", None) != "chat.completion":
         _fail("expected the object returned by client.chat.completions.create(...)")
     if not reply.choices:
@@ -110,6 +115,8 @@ def completion(reply: Any) -> None:
 
 @_check("stop sequence honoured")
 def stop_sequence(reply: Any, stop: str) -> None:
+    """The answer ended because of `stop` (finish_reason "stop") and does not contain it:
+    a stop sequence is cut off, never shown."""
     choice = reply.choices[0]
     text = choice.message.content or ""
     if stop in text:
@@ -120,6 +127,8 @@ def stop_sequence(reply: Any, stop: str) -> None:
 
 @_check("streamed text and usage")
 def streamed(text: Any, usage: Any, reference: str | None = None) -> None:
+    """`text` is the stream's deltas joined, `usage` its last chunk's usage (asked for with
+    `include_usage`); with `reference`, the joined text equals the whole answer."""
     if not isinstance(text, str) or not text:
         _fail("expected the joined text of the stream, a non-empty string")
     if usage is None or not getattr(usage, "completion_tokens", 0):
@@ -130,6 +139,7 @@ def streamed(text: Any, usage: Any, reference: str | None = None) -> None:
 
 @_check("output matches the schema")
 def json_output(text: Any, schema: dict[str, Any]) -> Any:
+    """`text` parses as JSON and validates against `schema` (a JSON Schema)."""
     import jsonschema
 
     try:
@@ -144,6 +154,8 @@ def json_output(text: Any, schema: dict[str, Any]) -> Any:
 
 @_check("tool call")
 def tool_call(reply: Any, name: str, parameters: dict[str, Any]) -> None:
+    """The model called the tool `name`, with arguments that parse and validate against its
+    `parameters` schema."""
     import jsonschema
 
     choice = reply.choices[0]
@@ -161,6 +173,7 @@ def tool_call(reply: Any, name: str, parameters: dict[str, Any]) -> None:
 
 @_check("semantic search")
 def search(find: Any, cases: dict[str, str]) -> None:
+    """`find(question)` returns the expected document for every question in `cases`."""
     for question, expected in cases.items():
         found = find(question)
         if found is Ellipsis or found is None:

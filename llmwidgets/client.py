@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._constants import DEFAULT_PROVIDER, MODELS_CACHE_SECONDS, MODELS_TIMEOUT_SECONDS
 from .errors import LLMWidgetsError, describe_error
 from .keys import resolve_key
-from .providers import Provider, get_provider
+from .providers import LOCAL_SERVER, LOOPBACK_HOSTS, PRESETS, Provider, get_provider
 
 if TYPE_CHECKING:
     import openai
@@ -64,7 +64,8 @@ def chat_model_among(ids: Sequence[str], hints: Sequence[str] = ()) -> str | Non
             return hint
     skip = ("embed", "minilm", "whisper", "tts", "moderation", "dall-e", "image")
     chat = [i for i in ids if not any(word in i.lower() for word in skip)]
-    return (chat or list(ids) or [None])[0]
+    first = chat or list(ids)
+    return first[0] if first else None
 
 
 def connect(
@@ -117,13 +118,11 @@ def provider_id_of(client: Any) -> str:
         return record.id
     from urllib.parse import urlsplit
 
-    from .providers import PRESETS
-
     host = urlsplit(str(client.base_url)).hostname or ""
     for preset in PRESETS.values():
         if preset.base_url and urlsplit(preset.base_url).hostname == host and host != "localhost":
             return preset.id
-    return "local" if host in ("127.0.0.1", "localhost", "::1") else "custom"
+    return LOCAL_SERVER if host in LOOPBACK_HOSTS else "custom"
 
 
 def list_models(
@@ -241,9 +240,15 @@ def async_twin(
         api_key=client.api_key,
         organization=client.organization,
         project=client.project,
+        webhook_secret=client.webhook_secret,
         base_url=client.base_url,
+        websocket_base_url=client.websocket_base_url,
         timeout=client.timeout,
         max_retries=client.max_retries,
+        # What the caller added, not the SDK's own headers (auth, platform), which the
+        # twin makes itself; the SDK keeps both only on these attributes.
+        default_headers=client._custom_headers,
+        default_query=client._custom_query,
     )
     if keep:
         _twins[client] = (loop, twin)

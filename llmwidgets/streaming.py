@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .usage import token_counts
+
 if TYPE_CHECKING:
     from openai.types import CompletionUsage
     from openai.types.chat import ChatCompletion, ChatCompletionChunk
@@ -68,8 +70,9 @@ class StreamAccumulator:
                 produced = True
                 if choice.index == 0:
                     added += delta.content
-            if getattr(delta, "refusal", None):
-                draft.refusal.append(delta.refusal)
+            refusal = getattr(delta, "refusal", None)
+            if refusal:
+                draft.refusal.append(refusal)
                 produced = True
             for call in delta.tool_calls or ():
                 slot = draft.tool_calls.setdefault(
@@ -103,12 +106,6 @@ class StreamAccumulator:
         return draft.finish_reason if draft else None
 
     @property
-    def finished(self) -> bool:
-        return bool(self._choices) and all(
-            c.finish_reason is not None for c in self._choices.values()
-        )
-
-    @property
     def time_to_first_token(self) -> float | None:
         return None if self.first_token_at is None else self.first_token_at - self.started
 
@@ -128,13 +125,7 @@ class StreamAccumulator:
         of what was exchanged. A request refused outright (401, 404, 429: no chunk at all)
         used no tokens."""
         if self.usage is not None:
-            details = self.usage.prompt_tokens_details
-            return {
-                "prompt_tokens": self.usage.prompt_tokens,
-                "completion_tokens": self.usage.completion_tokens,
-                "total_tokens": self.usage.total_tokens,
-                "cached_tokens": (details.cached_tokens or 0) if details else 0,
-            }, False
+            return token_counts(self.usage), False
         if failed and self.chunks == 0:
             return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, False
         from .tokens import count_message_tokens, count_tokens

@@ -1,42 +1,45 @@
-"""The cost meter: every call's usage and price in a pandas ledger, with totals on display.
+"""Every call's usage and price, as data: the ledger behind the cost meter.
 
-    meter = llmwidgets.session_meter()   # the one `llmwidgets.chat` records into
-    meter.record(completion, provider="groq", latency_s=0.8)
-    meter.ledger                          # a DataFrame, one row a call
-    meter.to_csv("usage.csv")
+    log = UsageLog(budget_usd=0.05)
+    log.record(completion, provider="groq", latency_s=0.8)
+    log.ledger                            # a DataFrame, one row a call
+    log.to_csv("usage.csv")
 
 Prices come from `pricing.price_of` (genai-prices): local servers are free, unknown models
 "unknown", never an error. A stopped stream has no usage from the server, so its tokens are
 counted with tiktoken and the row is marked `estimated`. Each row is one logical call: the
 SDK's own retries happen inside it and are never counted twice.
 
-With `budget_usd`, the meter warns once when spending passes `warn_at` of the budget and
+With `budget_usd`, the log warns once when spending passes `warn_at` of the budget and
 `check_budget` refuses (raises `BudgetExceededError`) a call whose worst-case price, prompt
 counted with tiktoken and `max_tokens` of output, would go over it.
+
+This module imports no widget library: `widgets.meter.CostMeter` is a `UsageLog` that also
+displays itself, and redraws through `on_record`.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .errors import BudgetExceededError
-from .meter_view import render, unpriced_note
 from .pricing import price_of
 
 if TYPE_CHECKING:
-    import ipywidgets
     import pandas as pd
 
-__all__ = ["CallRecord", "CostMeter", "session_meter"]
+__all__ = ["CallRecord", "UsageLog", "token_counts", "unpriced_note"]
 
 
 @dataclass(frozen=True)
 class CallRecord:
+    """One call: who answered, the tokens, what it cost and how it ended."""
+
     provider: str
     model: str
     prompt_tokens: int
@@ -54,8 +57,8 @@ class CallRecord:
         return self.prompt_tokens + self.completion_tokens
 
 
-class CostMeter:
-    """Records calls; displays as a live summary with a small cumulative plot."""
+class UsageLog:
+    """Records calls and sums them up; thread-safe, since streams finish on any thread."""
 
     def __init__(self, budget_usd: float | None = None, *, warn_at: float = 0.8) -> None:
         self.budget_usd = budget_usd
@@ -63,7 +66,7 @@ class CostMeter:
         self._records: list[CallRecord] = []
         self._lock = threading.Lock()
         self._warned = False
-        self._widget: ipywidgets.HTML | None = None
+        self._listeners: list[Callable[[UsageLog], None]] = []
 
     # -- recording -------------------------------------------------------------------
 
@@ -108,26 +111,32 @@ class CostMeter:
         usage = getattr(response, "usage", None)
         if usage is None:
             return None
-        details = getattr(usage, "prompt_tokens_details", None)
+        counts = token_counts(usage)
         return self.add(
             provider,
             str(getattr(response, "model", "") or "unknown"),
-            usage.prompt_tokens or 0,
-            getattr(usage, "completion_tokens", 0) or 0,
-            cached_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+            counts["prompt_tokens"],
+            counts["completion_tokens"],
+            cached_tokens=counts["cached_tokens"],
             latency_s=latency_s,
         )
 
     def clear(self) -> None:
+        """Forget every record (the budget stays)."""
         with self._lock:
             self._records.clear()
             self._warned = False
-        self._redraw()
+        self._changed()
+
+    def on_record(self, callback: Callable[[UsageLog], None]) -> None:
+        """Call `callback(log)` after every change: how a view stays current."""
+        self._listeners.append(callback)
 
     # -- budget ----------------------------------------------------------------------
 
     @property
     def spent_usd(self) -> float:
+        """Dollars spent so far (calls at an unknown price count as 0)."""
         return sum(r.cost_usd or 0.0 for r in self.records)
 
     def estimate_usd(
@@ -166,17 +175,23 @@ class CostMeter:
                 UserWarning,
                 stacklevel=3,
             )
-        self._redraw()
+        self._changed()
+
+    def _changed(self) -> None:
+        for callback in self._listeners:
+            callback(self)
 
     # -- reading ---------------------------------------------------------------------
 
     @property
     def records(self) -> list[CallRecord]:
+        """A copy of every record, oldest first."""
         with self._lock:
             return list(self._records)
 
     @property
     def ledger(self) -> pd.DataFrame:
+        """One row a call: the records' fields and `total_tokens`."""
         import pandas as pd
 
         columns = [*CallRecord.__dataclass_fields__, "total_tokens"]
@@ -184,6 +199,7 @@ class CostMeter:
         return pd.DataFrame(rows, columns=columns)
 
     def totals(self) -> dict[str, Any]:
+        """Sums over every call: calls, tokens, cost, and how many were unpriced or estimated."""
         records = self.records
         return {
             "calls": len(records),
@@ -196,41 +212,34 @@ class CostMeter:
         }
 
     def to_csv(self, path: str) -> None:
+        """Write the ledger to a CSV file (no index column)."""
         self.ledger.to_csv(path, index=False)
-
-    # -- display ---------------------------------------------------------------------
-
-    @property
-    def widget(self) -> ipywidgets.HTML:
-        """An ipywidgets.HTML that redraws on every record (no keys in it, ever)."""
-        if self._widget is None:
-            import ipywidgets
-
-            self._widget = ipywidgets.HTML(render(self))
-        return self._widget
-
-    def _redraw(self) -> None:
-        if self._widget is not None:
-            self._widget.value = render(self)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """The live widget for JupyterLab; the same summary as HTML and text for every
-        place without widgets (GitHub, nbconvert, a terminal)."""
-        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
-        bundle["text/html"] = render(self)
-        bundle["text/plain"] = repr(self)
-        return bundle
 
     def __repr__(self) -> str:
         t = self.totals()
+        calls = f"{t['calls']} call{'s' * (t['calls'] != 1)}"
         return (
-            f"CostMeter({t['calls']} call{'s' * (t['calls'] != 1)}, {t['prompt_tokens']} prompt + "
+            f"{type(self).__name__}({calls}, {t['prompt_tokens']} prompt + "
             f"{t['completion_tokens']} completion tokens, ${t['cost_usd']:.6f}"
             f"{unpriced_note(t)})"
         )
 
 
-@functools.cache
-def session_meter() -> CostMeter:
-    """The meter that `llmwidgets.chat` records into unless given another."""
-    return CostMeter()
+def token_counts(usage: Any) -> dict[str, int]:
+    """The counts of a `usage` object as plain ints: a chat completion's, a stream's last
+    chunk's, or an embeddings response's (which has no completion tokens)."""
+    prompt = getattr(usage, "prompt_tokens", 0) or 0
+    completion = getattr(usage, "completion_tokens", 0) or 0
+    details = getattr(usage, "prompt_tokens_details", None)
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": getattr(usage, "total_tokens", None) or prompt + completion,
+        "cached_tokens": (getattr(details, "cached_tokens", 0) or 0) if details else 0,
+    }
+
+
+def unpriced_note(totals: dict[str, Any]) -> str:
+    """Says how many calls had no known price ("" when every call was priced)."""
+    n = totals["unpriced_calls"]
+    return f" ({n} call{'s' * (n != 1)} at an unknown price)" if n else ""

@@ -6,9 +6,10 @@ import asyncio
 
 import openai
 import pytest
-from loopback import LoopbackServer
+from support.loopback import LoopbackServer
 
 from llmwidgets import PRESETS, LLMWidgetsError, aconnect, connect, provider_of
+from llmwidgets.client import async_twin
 
 PATHS = {
     "openai": "/v1",
@@ -81,3 +82,34 @@ def test_client_options_reach_the_sdk(loopback: LoopbackServer, canary_key: str)
 def test_custom_needs_a_base_url(canary_key: str) -> None:
     with pytest.raises(LLMWidgetsError, match=r"Custom base URL needs an address: pass base_url="):
         connect("custom", api_key=canary_key)
+
+
+def test_the_async_twin_keeps_every_client_option(loopback: LoopbackServer) -> None:
+    """A widget streams through the async twin of the caller's sync client: whatever the
+    caller set on it (headers a gateway needs, a query an Azure-style proxy needs) must
+    reach the server too."""
+    client = openai.OpenAI(
+        base_url=f"{loopback.origin}/v1",
+        api_key="twin-key-0123456789",
+        organization="org-twin",
+        project="proj-twin",
+        default_headers={"X-Gateway-Route": "classroom"},
+        default_query={"api-version": "2026-01-01"},
+        max_retries=0,
+        timeout=7.0,
+    )
+
+    async def call() -> None:
+        twin, owned = async_twin(client, keep=False)
+        assert owned
+        assert (twin.max_retries, twin.timeout) == (0, 7.0)
+        await twin.models.list()
+        await twin.close()
+
+    asyncio.run(call())
+    sent = loopback.requests[-1]
+    assert sent.headers["x-gateway-route"] == "classroom"
+    assert sent.headers["authorization"] == "Bearer twin-key-0123456789"
+    assert sent.headers["openai-organization"] == "org-twin"
+    assert sent.headers["openai-project"] == "proj-twin"
+    assert sent.query == "api-version=2026-01-01"

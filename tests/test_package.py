@@ -2,47 +2,41 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.metadata
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import llmwidgets
 
 
-def test_public_surface() -> None:
-    assert set(llmwidgets.__all__) == {
-        "BudgetExceededError",
-        "CallRecord",
-        "CostMeter",
-        "ProviderSelector",
-        "Reply",
-        "StreamCell",
-        "chat",
-        "count_message_tokens",
-        "count_tokens",
-        "price_of",
-        "provider_id_of",
-        "session_meter",
-        "LLMWidgetsError",
-        "MissingKeyError",
-        "ModelListing",
-        "PRESETS",
-        "Provider",
-        "ResolvedKey",
-        "UnknownProviderError",
-        "aconnect",
-        "alist_models",
-        "connect",
-        "describe_error",
-        "find_key",
-        "get_provider",
-        "list_models",
-        "provider_of",
-        "redact",
-        "resolve_key",
-        "split_model_id",
+def test_public_names_come_from_one_table() -> None:
+    """`_EXPORTS` is the table: `__all__` is made from it, each name is its module's own,
+    and the block type checkers read names exactly the same modules (read from source)."""
+    assert llmwidgets.__all__ == sorted(llmwidgets._EXPORTS)
+    for name, module in llmwidgets._EXPORTS.items():
+        defined = importlib.import_module(f"llmwidgets.{module}")
+        assert name in defined.__all__, f"{name} is not in llmwidgets.{module}.__all__"
+        assert getattr(llmwidgets, name) is getattr(defined, name)
+    tree = ast.parse(Path(llmwidgets.__file__).read_text())
+    checking = next(
+        n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
+    )
+    typed = {
+        alias.name: node.module
+        for node in checking.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
     }
-    for name in llmwidgets.__all__:
-        assert getattr(llmwidgets, name) is not None
+    assert typed == llmwidgets._EXPORTS
+
+
+def test_version_is_the_installed_one() -> None:
+    assert llmwidgets.__version__ == importlib.metadata.version("llmwidgets")
+    assert re.fullmatch(r"\d+\.\d+\.\d+.*", llmwidgets.__version__)
 
 
 def test_import_is_light() -> None:

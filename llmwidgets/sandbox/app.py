@@ -29,11 +29,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..providers import LOOPBACK_HOSTS
 from .chat import ChatJob, ChoiceResult, check_model
 from .embedder import EMBEDDING_MODEL_ID, Embedder
 from .engine import CHAT_MODEL_ID, Engine
 from .errors import SandboxAPIError, error_response
-from .guard import LOOPBACK_HOSTS, Guard, too_large
+from .guard import Guard, too_large
 from .ratelimit import RateLimiter
 from .schemas import ChatRequest, EmbeddingsRequest, parse_body
 from .sse import absorb, stream_events

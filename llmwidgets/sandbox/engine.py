@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import environment
 from .stops import StopMatcher
 
 __all__ = ["CHAT_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
@@ -205,7 +206,7 @@ class Engine:
         shift = logits.max()
         log_total = shift + math.log(float(np.exp(logits - shift).sum()))
         entry = _token_entry(raw, float(logits[token] - log_total))
-        best = np.argpartition(-logits, top)[:top] if top else []
+        best = [int(t) for t in np.argpartition(-logits, top)[:top]] if top else []
         ranked = sorted(best, key=lambda t: -logits[t])
         entry["top_logprobs"] = [
             _token_entry(
@@ -240,7 +241,7 @@ def default_threads() -> int:
     faster than 1 and halve the time to first token, so both cores it is (at most 2: more
     threads than cores only thrash).
     """
-    env = os.environ.get("LLMWIDGETS_SANDBOX_THREADS")
+    env = os.environ.get(environment.SANDBOX_THREADS)
     if env:
         return max(1, int(env))
     return max(1, min(2, os.cpu_count() or 1))

@@ -7,11 +7,10 @@ from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..providers import LOOPBACK_HOSTS
 from .errors import SandboxAPIError, error_response
 
-__all__ = ["LOOPBACK_HOSTS", "Guard", "too_large"]
-
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+__all__ = ["Guard", "too_large"]
 
 
 def too_large(limit: int) -> SandboxAPIError:

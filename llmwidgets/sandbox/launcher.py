@@ -1,8 +1,8 @@
-"""The sandbox: a local OpenAI-compatible server with a real small model, for offline work.
+"""Starting, reusing and stopping sandbox processes, with the standard library only.
 
-    base_url = ensure_running()      # the shared sandbox, started once per machine and user
-    with start(api_keys=["sk-..."], rpm=3) as box:   # a private one, e.g. to teach 401 and 429
-        client = openai.OpenAI(base_url=box.url, api_key="sk-...")
+Importing this never loads llama.cpp, NumPy or Starlette: those live in the server process
+this module starts (`python -m llmwidgets sandbox`), so a notebook that only needs the
+sandbox's address stays light.
 
 `ensure_running` reuses a sandbox that is already answering (its address is kept in a small
 state file), so every notebook can call it in its first cell. The server outlives the
@@ -20,9 +20,13 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .. import environment
 
 __all__ = [
     "SandboxError",
@@ -35,7 +39,6 @@ __all__ = [
 ]
 
 START_TIMEOUT_SECONDS = 120.0
-_KEYS_VARIABLE = "LLMWIDGETS_SANDBOX_API_KEYS"
 # The shared sandbox, when this process started it: the server outlives us, but while we
 # live we keep its handle, so that stop() can wait for it properly.
 _started_here: SandboxProcess | None = None
@@ -75,7 +78,7 @@ class SandboxProcess:
 
 def state_dir() -> Path:
     """Where the shared sandbox's address and log live (per user)."""
-    override = os.environ.get("LLMWIDGETS_STATE_DIR")
+    override = os.environ.get(environment.STATE_DIR)
     if override:
         return Path(override)
     runtime = os.environ.get("XDG_RUNTIME_DIR")
@@ -117,10 +120,10 @@ def start(
         if value is not None:
             command += [flag, str(value)]
     env = dict(os.environ)
-    env.pop(_KEYS_VARIABLE, None)
+    env.pop(environment.SANDBOX_API_KEYS, None)
     keys = [k for k in api_keys if k]
     if keys:
-        env[_KEYS_VARIABLE] = ",".join(keys)
+        env[environment.SANDBOX_API_KEYS] = ",".join(keys)
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
             command,
@@ -143,7 +146,7 @@ def start(
 
 def ensure_running(*, timeout: float = START_TIMEOUT_SECONDS) -> str:
     """The base URL of the shared sandbox, starting it if nothing answers yet."""
-    external = os.environ.get("LLMWIDGETS_SANDBOX_URL")
+    external = os.environ.get(environment.SANDBOX_URL)
     if external:
         return external
     folder = state_dir()
@@ -192,19 +195,18 @@ def _state(path: Path) -> dict[str, object]:
 
 
 def _answers(url: str) -> bool:
-    """True when an OpenAI-compatible server answers `GET /models` at `url` (even with 401)."""
-    import openai
+    """True when a sandbox answers `GET /models` at `url` (a 401 counts: it is there).
 
-    client = openai.OpenAI(base_url=url, api_key="probe", max_retries=0, timeout=2.0)
+    A liveness probe, not an API call, so plain urllib: this module must stay stdlib-only.
+    """
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
     try:
-        client.models.list()
-    except openai.AuthenticationError:
-        return True
-    except openai.OpenAIError:
+        with direct.open(url.rstrip("/") + "/models", timeout=2.0) as response:
+            return response.status == 200
+    except urllib.error.HTTPError as error:
+        return error.code == 401
+    except (OSError, ValueError):
         return False
-    finally:
-        client.close()
-    return True
 
 
 def _wait_until_answering(
@@ -250,14 +252,14 @@ def private_state() -> Iterator[Path]:
     import shutil
     import tempfile
 
-    names = ("LLMWIDGETS_STATE_DIR", "LLMWIDGETS_SANDBOX_URL")
+    names = (environment.STATE_DIR, environment.SANDBOX_URL)
     saved = {name: os.environ.pop(name, None) for name in names}
     folder = Path(tempfile.mkdtemp(prefix="llmwidgets-state-"))
-    os.environ["LLMWIDGETS_STATE_DIR"] = str(folder)
+    os.environ[environment.STATE_DIR] = str(folder)
     try:
         yield folder
     finally:
         stop()
         shutil.rmtree(folder, ignore_errors=True)
-        os.environ.pop("LLMWIDGETS_STATE_DIR", None)
+        os.environ.pop(environment.STATE_DIR, None)
         os.environ.update({k: v for k, v in saved.items() if v is not None})

@@ -76,7 +76,7 @@ class RateLimiter:
             tokens.level -= count
 
     def _buckets(self, who: str, now: float) -> tuple[_Bucket | None, _Bucket | None]:
-        found = []
+        found: list[_Bucket | None] = []
         for limit, buckets in ((self.rpm, self._requests), (self.tpm, self._tokens)):
             if not limit:
                 found.append(None)
@@ -88,7 +88,7 @@ class RateLimiter:
 
     def _headers(self, who: str, now: float) -> dict[str, str]:
         requests, tokens = self._buckets(who, now)
-        headers = {}
+        headers: dict[str, str] = {}
         if requests is not None:
             headers |= {
                 "x-ratelimit-limit-requests": str(self.rpm),

@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets
 
-from .client import async_twin, provider_id_of
-from .errors import describe_error
-from .streaming import StreamAccumulator
+from ..client import async_twin, provider_id_of
+from ..errors import describe_error
+from ..streaming import StreamAccumulator
 
 if TYPE_CHECKING:
     import openai
     from openai.types.chat import ChatCompletion
 
-    from .meter import CostMeter
+    from ..usage import UsageLog
 
 __all__ = ["Reply", "StreamCell"]
 
@@ -64,15 +64,25 @@ class StreamCell(anywidget.AnyWidget):
     _esm = _STATIC / "stream.js"
     _css = _STATIC / "stream.css"
 
-    status = traitlets.Unicode("idle").tag(sync=True)  # idle|waiting|streaming|done|stopped|error
-    llm_model = traitlets.Unicode("").tag(sync=True)
-    text = traitlets.Unicode("").tag(sync=True)
-    html = traitlets.Unicode("").tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    finish_reason = traitlets.Unicode("").tag(sync=True)
-    ttft_s = traitlets.Float(None, allow_none=True).tag(sync=True)
-    tokens_per_s = traitlets.Float(None, allow_none=True).tag(sync=True)
-    usage = traitlets.Dict().tag(sync=True)
+    status = traitlets.Unicode("idle", help="idle, waiting, streaming, done, stopped or error").tag(
+        sync=True
+    )
+    llm_model = traitlets.Unicode("", help="the model asked for").tag(sync=True)
+    text = traitlets.Unicode("", help="the answer so far (first choice)").tag(sync=True)
+    html = traitlets.Unicode(
+        "", help="the finished answer as HTML (Markdown rendered, raw HTML escaped)"
+    ).tag(sync=True)
+    error = traitlets.Unicode("", help="one readable line when the call failed").tag(sync=True)
+    finish_reason = traitlets.Unicode("", help="why the first choice ended").tag(sync=True)
+    ttft_s = traitlets.Float(
+        None, allow_none=True, help="seconds from sending to the first token"
+    ).tag(sync=True)
+    tokens_per_s = traitlets.Float(
+        None, allow_none=True, help="completion tokens per second after the first"
+    ).tag(sync=True)
+    usage = traitlets.Dict(
+        help="prompt, completion, total (and cached) tokens; `estimated` when counted here"
+    ).tag(sync=True)
 
     MAX_REDRAWS_PER_SECOND: ClassVar[float] = 30.0
 
@@ -84,8 +94,16 @@ class StreamCell(anywidget.AnyWidget):
         self._acc: StreamAccumulator | None = None
         self._last_redraw = 0.0
         self._pending: asyncio.TimerHandle | None = None
-        self._display: Any = None  # an IPython DisplayHandle, when shown with a display_id
+        self._display: Any = None  # an IPython DisplayHandle, once shown by `show()`
         self.on_msg(self._on_frontend_message)
+
+    def show(self) -> StreamCell:
+        """Display the cell in the notebook and keep its handle, so that the finished text
+        replaces the widget's output for viewers without widgets (GitHub, nbconvert)."""
+        from IPython.display import display
+
+        self._display = display(self, display_id=True)
+        return self
 
     # -- running ---------------------------------------------------------------------
 
@@ -95,7 +113,7 @@ class StreamCell(anywidget.AnyWidget):
         messages: list[dict[str, Any]],
         *,
         provider: str | None = None,
-        meter: CostMeter | None = None,
+        meter: UsageLog | None = None,
         **params: Any,
     ) -> StreamCell:
         """Send the request and stream it into this cell. Returns self, already running."""
@@ -152,7 +170,7 @@ class StreamCell(anywidget.AnyWidget):
         client: openai.OpenAI | openai.AsyncOpenAI,
         request: dict[str, Any],
         provider: str,
-        meter: CostMeter | None,
+        meter: UsageLog | None,
         *,
         keep_client: bool,
     ) -> None:
@@ -208,7 +226,7 @@ class StreamCell(anywidget.AnyWidget):
         failure: BaseException | None,
         request: dict[str, Any],
         provider: str,
-        meter: CostMeter | None,
+        meter: UsageLog | None,
     ) -> None:
         acc = self._acc
         assert acc is not None

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..usage import unpriced_note
 
 if TYPE_CHECKING:
-    from .meter import CallRecord, CostMeter
+    from ..usage import CallRecord, UsageLog
 
-__all__ = ["render", "unpriced_note"]
+__all__ = ["render"]
 
 
-def render(meter: CostMeter) -> str:
+def render(meter: UsageLog) -> str:
     """The meter as HTML: totals, the last five calls, a cumulative plot. Escapes every
     name, since model ids come from servers."""
     t = meter.totals()
@@ -63,11 +66,6 @@ def _cost_text(record: CallRecord) -> str:
     return f"${Decimal(str(record.cost_usd)):.6f}"
 
 
-def unpriced_note(totals: dict[str, Any]) -> str:
-    n = totals["unpriced_calls"]
-    return f" ({n} call{'s' * (n != 1)} at an unknown price)" if n else ""
-
-
 def _sparkline(records: list[CallRecord], width: int = 160, height: int = 40) -> str:
     """Cumulative tokens (blue) and cost (orange) as one small inline SVG; no plotting library."""
     if len(records) < 2:
@@ -79,7 +77,7 @@ def _sparkline(records: list[CallRecord], width: int = 160, height: int = 40) ->
         tokens.append(t)
         cost.append(c)
 
-    def line(values: list[float], colour: str) -> str:
+    def line(values: Sequence[float], colour: str) -> str:
         top = max(values) or 1.0
         step = width / (len(values) - 1)
         points = " ".join(

@@ -22,14 +22,15 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from .errors import LLMWidgetsError, describe_error
-from .keys import find_key, redact
-from .providers import PRESETS, get_provider
+from ..errors import LLMWidgetsError, describe_error
+from ..keys import find_key
+from ..providers import PRESETS, get_provider
+from ..redaction import redact
 
 if TYPE_CHECKING:
     import openai
 
-    from .client import ModelListing
+    from ..client import ModelListing
 
 __all__ = ["KeyField", "ProviderSelector"]
 
@@ -40,9 +41,13 @@ class KeyField(anywidget.AnyWidget):
     """A password box whose value is never a trait. `on_key(callback)` receives it."""
 
     _esm = _STATIC / "keyfield.js"
-    placeholder = traitlets.Unicode("paste a key, then Enter (never saved)").tag(sync=True)
-    source = traitlets.Unicode("").tag(sync=True)
-    disabled = traitlets.Bool(False).tag(sync=True)
+    placeholder = traitlets.Unicode(
+        "paste a key, then Enter (never saved)", help="the empty field's hint"
+    ).tag(sync=True)
+    source = traitlets.Unicode(
+        "", help="where the key in use comes from, never the key itself"
+    ).tag(sync=True)
+    disabled = traitlets.Bool(False, help="True for providers that need no key").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -63,7 +68,7 @@ class KeyField(anywidget.AnyWidget):
 
 
 class ProviderSelector(widgets.VBox):
-    """Choose a provider and a model; `.client` and `.async_client` are ready to use."""
+    """Choose a provider and a model; `.client` is ready to use."""
 
     def __init__(self, provider: str = "sandbox", *, base_url: str | None = None) -> None:
         self._key: str | None = None  # a typed key: private, never a trait
@@ -109,17 +114,11 @@ class ProviderSelector(widgets.VBox):
     @property
     def client(self) -> openai.OpenAI:
         """A ready openai.OpenAI for the chosen provider (raises MissingKeyError without a key)."""
-        from .client import connect
+        from ..client import connect
 
         if self._client is None:
             self._client = connect(self.provider, **self._connect_arguments())
         return self._client
-
-    @property
-    def async_client(self) -> openai.AsyncOpenAI:
-        from .client import aconnect
-
-        return aconnect(self.provider, **self._connect_arguments())
 
     def on_change(self, callback: Callable[[ProviderSelector], None]) -> None:
         """Call `callback(selector)` whenever the provider, key or model changes."""
@@ -151,7 +150,7 @@ class ProviderSelector(widgets.VBox):
 
     def _refresh(self) -> None:
         """Connect, list models and say how it went: connected, key needed, auth failed..."""
-        from .client import list_models
+        from ..client import list_models
 
         record = get_provider(self.provider)
         self._client = None
@@ -203,7 +202,7 @@ class ProviderSelector(widgets.VBox):
         self.connection = state
 
     def _set_models(self, ids: tuple[str, ...] | list[str]) -> None:
-        from .client import chat_model_among
+        from ..client import chat_model_among
 
         self.model_dropdown.options = list(ids)
         self.model_dropdown.value = chat_model_among(ids, get_provider(self.provider).model_hints)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..usage import UsageLog
 from .cell import StreamCell
-from .meter import CostMeter, session_meter
+from .meter import session_meter
 
 if TYPE_CHECKING:
     import openai
@@ -27,7 +28,7 @@ def chat(
     messages: list[dict[str, Any]],
     *,
     model: str | None = None,
-    meter: CostMeter | object | None = _SESSION,
+    meter: UsageLog | object | None = _SESSION,
     display: bool = True,
     **params: Any,
 ) -> StreamCell:
@@ -37,23 +38,18 @@ def chat(
     fails). Every other keyword is a request parameter, passed to the SDK unchanged.
     """
     if model is None:
-        from .client import list_models
+        import openai
 
-        listing = list_models(client) if not _is_async(client) else None
+        from ..client import list_models
+
+        listing = None if isinstance(client, openai.AsyncOpenAI) else list_models(client)
         model = listing.chat_model if listing else None
         if model is None:
             raise ValueError("Say which model: chat(client, messages, model=...)")
     cell = StreamCell()
     if display:
-        from IPython.display import display as show
-
-        cell._display = show(cell, display_id=True)  # updated with the text at the end
+        cell.show()
     chosen = session_meter() if meter is _SESSION else meter
-    assert chosen is None or isinstance(chosen, CostMeter)
+    if chosen is not None and not isinstance(chosen, UsageLog):
+        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
     return cell.start(client, messages, model=model, meter=chosen, **params)
-
-
-def _is_async(client: Any) -> bool:
-    import openai
-
-    return isinstance(client, openai.AsyncOpenAI)

@@ -1,0 +1,61 @@
+"""`llmwidgets sandbox`: serve the sandbox in the foreground, or stop the shared one.
+
+llmwidgets sandbox --port 8765 --api-key sk-class --rpm 30
+llmwidgets sandbox stop
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from pathlib import Path
+
+from .. import environment
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `sandbox` subcommand's options."""
+    parser.add_argument("action", nargs="?", choices=["serve", "stop"], default="serve")
+    parser.add_argument("--host", default="127.0.0.1", help="default: loopback only")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        help=(
+            f"require this key (repeatable; or set {environment.SANDBOX_API_KEYS}, "
+            "which `ps` cannot show)"
+        ),
+    )
+    parser.add_argument("--rpm", type=int, help="requests per minute per key (429 beyond)")
+    parser.add_argument("--tpm", type=int, help="tokens per minute per key (429 beyond)")
+    parser.add_argument("--allow-origin", action="append", default=[], help="enable CORS")
+    parser.add_argument("--threads", type=int, help="llama.cpp threads (default: measured)")
+    parser.add_argument("--state-file", type=Path, help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C (the server's modules load only here), or stop the shared one."""
+    if args.action == "stop":
+        from .launcher import stop
+
+        print("stopped" if stop() else "no shared sandbox was running")
+        return 0
+    from .app import SandboxConfig
+    from .server import serve
+
+    from_env = os.environ.get(environment.SANDBOX_API_KEYS, "")
+    keys = [*args.api_key, *filter(None, from_env.split(","))]
+    config = SandboxConfig(
+        host=args.host,
+        api_keys=frozenset(keys),
+        rpm=args.rpm,
+        tpm=args.tpm,
+        allow_origins=tuple(args.allow_origin),
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(config, args.port, state_file=args.state_file, n_threads=args.threads)
+    return 0

@@ -1,0 +1,14 @@
+"""The widget layer: everything that imports ipywidgets or anywidget lives here.
+
+| module          | what it shows                                                   |
+|-----------------|-----------------------------------------------------------------|
+| `cell`          | `StreamCell`: one streamed completion, Stop, time to first token |
+| `session`       | `chat()`: a new stream cell that records into the session meter |
+| `selector`      | `ProviderSelector` and its `KeyField` (a key that is never state) |
+| `meter`         | `CostMeter`: a `UsageLog` shown as a live summary                |
+| `meter_view`    | the meter's HTML                                                |
+| `static/`       | the JavaScript and CSS the anywidgets load                      |
+
+The core below (`providers`, `keys`, `client`, `usage`, `streaming`, ...) never imports
+this package; public names are exported from `llmwidgets` itself.
+"""

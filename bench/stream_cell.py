@@ -21,10 +21,11 @@ import comm
 import openai
 from comm.base_comm import BaseComm
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' helpers
+
+from support.loopback import LoopbackServer
 
 from llmwidgets import StreamCell
-from tests.loopback import LoopbackServer
 
 MESSAGES = [{"role": "user", "content": "go"}]
 sent: list[str] = []

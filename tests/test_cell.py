@@ -8,10 +8,10 @@ import time
 
 import openai
 import pytest
+from support.frontend import frontend_sends
+from support.loopback import LoopbackServer
 
 from llmwidgets import CostMeter, StreamCell, chat, count_tokens
-from tests.conftest import frontend_sends
-from tests.loopback import LoopbackServer
 
 MODEL = "smollm2-135m-instruct"
 HELLO = [{"role": "user", "content": "Say hello in five words."}]

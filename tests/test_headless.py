@@ -4,7 +4,6 @@ papermill run the curriculum. Awaiting a cell in a later cell gives the whole re
 from __future__ import annotations
 
 import nbformat
-from nbclient import NotebookClient
 
 CELLS = [
     "import llmwidgets, openai\n"
@@ -19,11 +18,11 @@ CELLS = [
 ]
 
 
-def test_a_notebook_runs_headless(sandbox_url: str) -> None:
+def test_a_notebook_runs_headless(sandbox_url: str, run_notebook) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(f"SANDBOX = {sandbox_url!r}")]
     notebook.cells += [nbformat.v4.new_code_cell(source) for source in CELLS]
-    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    run_notebook(notebook, timeout=120)
     outputs = [cell.outputs for cell in notebook.cells]
     shown = outputs[1][0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in shown

@@ -6,10 +6,10 @@ import logging
 
 import openai
 import pytest
-from loopback import LoopbackServer
+from support.loopback import LoopbackServer
 
 from llmwidgets import PRESETS, connect, describe_error, list_models, provider_of, resolve_key
-from llmwidgets.keys import redact
+from llmwidgets.redaction import redact
 
 
 def test_reprs_hold_no_key(loopback: LoopbackServer, canary_key: str) -> None:
@@ -63,3 +63,19 @@ def test_redact_scrubs_every_resolved_key(canary_key: str) -> None:
     resolve_key("openai", canary_key)
     assert redact(f"key={canary_key}; again {canary_key}") == "key=[redacted]; again [redacted]"
     assert redact("ollama is not a secret") == "ollama is not a secret"
+
+
+def test_no_test_can_reach_the_internet() -> None:
+    """The network guard (tests/conftest.py): a test that would send a key to a real host
+    fails here instead, also on a machine that has internet."""
+    import socket
+
+    from support.network import NetworkGuardError
+
+    with pytest.raises(socket.gaierror, match="may not look up"):
+        socket.create_connection(("api.groq.com", 443), timeout=1)
+    with socket.socket() as raw, pytest.raises(NetworkGuardError, match="loopback only"):
+        raw.connect(("8.8.8.8", 53))
+    client = connect("groq", api_key="sk-guard-0123456789abcdef", max_retries=0)
+    with pytest.raises(openai.APIConnectionError):
+        client.models.list()

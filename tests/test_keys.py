@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from llmwidgets import MissingKeyError, find_key, resolve_key
+from llmwidgets import MissingKeyError, environment, find_key, resolve_key
 
 
 def test_argument_wins_over_everything(
@@ -91,5 +91,5 @@ def test_keyless_providers_get_a_placeholder(no_keys: Path, pid: str) -> None:
 def test_custom_provider_reads_its_own_variable(
     no_keys: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LLMWIDGETS_API_KEY", "custom-key-0123456789")
+    monkeypatch.setenv(environment.CUSTOM_API_KEY, "custom-key-0123456789")
     assert resolve_key("custom").value == "custom-key-0123456789"

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-
-from tests.lab import (
+from support.lab import (
     Lab,
     chromium_page,
     jupyter_lab,
@@ -23,11 +22,13 @@ from tests.lab import (
     write_notebook,
 )
 
+from llmwidgets import environment
+
 STORY = "Tell me a very long story about a dragon who learns to bake bread."
 
 
 @pytest.fixture
-def lab_notebook(tmp_path: Path, sandbox_url: str):
+def jupyterlab(tmp_path: Path, sandbox_url: str):
     root = tmp_path / "work"
     root.mkdir()
     write_notebook(
@@ -43,12 +44,12 @@ def lab_notebook(tmp_path: Path, sandbox_url: str):
             "print(cell.status, len(cell.text), cell.usage['estimated'])",
         ],
     )
-    with jupyter_lab(root, {"LLMWIDGETS_SANDBOX_URL": sandbox_url}) as lab:
+    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
         yield lab
 
 
-def test_stream_stop_meter_and_no_saved_key(lab_notebook, canary_key: str) -> None:
-    lab = lab_notebook
+def test_stream_stop_meter_and_no_saved_key(jupyterlab: Lab, canary_key: str) -> None:
+    lab = jupyterlab
     with chromium_page() as page:
         try:
             partial = drive(page, lab, canary_key)

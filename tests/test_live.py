@@ -10,7 +10,7 @@ LIVE = [pid for pid, p in PRESETS.items() if p.key_env and p.requires_key]
 
 
 @pytest.mark.parametrize("pid", [pytest.param(pid, marks=pytest.mark.live(pid)) for pid in LIVE])
-def test_live_models_and_one_chat(pid: str) -> None:
+def test_live_models_and_one_chat(pid: str, internet: None) -> None:
     client = connect(pid, max_retries=1, timeout=60)
     listing = list_models(client)
     assert listing.from_api, listing.note

@@ -10,10 +10,10 @@ from pathlib import Path
 import openai
 import pandas as pd
 import pytest
+from support.loopback import LoopbackServer
 
 from llmwidgets import BudgetExceededError, CostMeter, StreamCell, count_tokens, price_of
 from llmwidgets.tokens import _load, count_message_tokens
-from tests.loopback import LoopbackServer
 
 HELLO = [{"role": "user", "content": "Hello"}]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from loopback import LoopbackServer
+from support.loopback import LoopbackServer
 
 from llmwidgets import PRESETS, aconnect, alist_models, connect, list_models
 

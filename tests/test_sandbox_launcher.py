@@ -9,14 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 
 import llmwidgets
-from llmwidgets import sandbox
+from llmwidgets import environment, sandbox
 
 
-def test_ensure_running_starts_once_then_reuses(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("LLMWIDGETS_STATE_DIR", str(tmp_path))
-    monkeypatch.delenv("LLMWIDGETS_SANDBOX_URL", raising=False)
+def test_ensure_running_starts_once_then_reuses(sandbox_state: Path) -> None:
+    tmp_path = sandbox_state
     try:
         url = sandbox.ensure_running()
         assert urlsplit(url).hostname == "127.0.0.1"
@@ -36,14 +33,14 @@ def test_ensure_running_starts_once_then_reuses(
 
 
 def test_external_sandbox_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LLMWIDGETS_SANDBOX_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv(environment.SANDBOX_URL, "http://127.0.0.1:9/v1")
     assert sandbox.ensure_running() == "http://127.0.0.1:9/v1"
 
 
 def test_a_failed_start_says_why(
     sandbox_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LLMWIDGETS_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv(environment.STATE_DIR, str(tmp_path))
     busy_port = urlsplit(sandbox_url).port
     with pytest.raises(sandbox.SandboxError, match="exited with code") as raised:
         sandbox.start(port=busy_port, timeout=60)

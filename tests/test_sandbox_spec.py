@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-
-from tests.openapi import assert_valid
+from support.openapi import assert_valid
 
 MODEL = "smollm2-135m-instruct"
 EMBED = "all-minilm-l6-v2"
@@ -26,11 +25,11 @@ WEATHER = {
 }
 
 
-def test_models(raw: httpx2.Client) -> None:
-    listing = raw.get("/models").json()
+def test_models(wire: httpx2.Client) -> None:
+    listing = wire.get("/models").json()
     assert_valid(listing, "ListModelsResponse")
     for model in listing["data"]:
-        assert_valid(raw.get(f"/models/{model['id']}").json(), "Model")
+        assert_valid(wire.get(f"/models/{model['id']}").json(), "Model")
 
 
 @pytest.mark.parametrize(
@@ -133,7 +132,7 @@ def test_embeddings(raw: httpx2.Client, encoding: str) -> None:
         ("DELETE", "/models", None),
     ],
 )
-def test_errors(raw: httpx2.Client, method: str, path: str, body: dict | None) -> None:
-    response = raw.request(method, path, json=body)
+def test_errors(wire: httpx2.Client, method: str, path: str, body: dict | None) -> None:
+    response = wire.request(method, path, json=body)
     assert 400 <= response.status_code < 500
     assert_valid(response.json(), "ErrorResponse")

@@ -1,4 +1,8 @@
-"""The sandbox's wire behaviour: errors in OpenAI's envelope, keys, limits, disconnects."""
+"""The sandbox's wire behaviour: errors in OpenAI's envelope, keys, limits, disconnects.
+
+Checks that need no generated text run on `wire` / `fake_sandbox`: the sandbox's own app
+served in-process on a fake engine (fast, in `make check`). The rest use the real model.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ import httpx2
 import numpy as np
 import openai
 import pytest
-
-from llmwidgets.sandbox import start
 
 MODEL = "smollm2-135m-instruct"
 EMBED = "all-minilm-l6-v2"
@@ -60,9 +62,9 @@ def envelope_of(response: httpx2.Response) -> dict:
     ],
 )
 def test_bad_requests_are_400_naming_the_param(
-    raw: httpx2.Client, body: bytes, param: str | None
+    wire: httpx2.Client, body: bytes, param: str | None
 ) -> None:
-    response = raw.post(
+    response = wire.post(
         "/chat/completions", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
@@ -72,38 +74,44 @@ def test_bad_requests_are_400_naming_the_param(
     assert response.headers["x-should-retry"] == "false"
 
 
-def test_unknown_path_wrong_method_and_unknown_model(raw: httpx2.Client) -> None:
-    missing = raw.get("/completions/legacy")
+def test_unknown_path_wrong_method_and_unknown_model(wire: httpx2.Client) -> None:
+    missing = wire.get("/completions/legacy")
     assert (missing.status_code, envelope_of(missing)["code"]) == (404, "unknown_url")
-    wrong = raw.get("/chat/completions")
+    wrong = wire.get("/chat/completions")
     assert (wrong.status_code, envelope_of(wrong)["code"]) == (405, "method_not_allowed")
-    unknown = raw.post("/chat/completions", json={"model": "gpt-9", "messages": HELLO})
+    unknown = wire.post("/chat/completions", json={"model": "gpt-9", "messages": HELLO})
     assert (unknown.status_code, envelope_of(unknown)["code"]) == (404, "model_not_found")
 
 
-def test_body_over_the_limit_is_413(raw: httpx2.Client) -> None:
+def test_body_over_the_limit_is_413(wire: httpx2.Client) -> None:
     huge = {"model": MODEL, "messages": [{"role": "user", "content": "x" * 1_100_000}]}
-    response = raw.post("/chat/completions", json=huge)
+    response = wire.post("/chat/completions", json=huge)
     assert response.status_code == 413
     assert envelope_of(response)["code"] == "request_too_large"
 
 
-def test_prompt_over_the_context_is_context_length_exceeded(sandbox: openai.OpenAI) -> None:
+@pytest.fixture
+def fake(fake_sandbox) -> openai.OpenAI:
+    """The SDK on the in-process sandbox (fake engine): for errors raised before generation."""
+    return openai.OpenAI(base_url=fake_sandbox(), api_key="unused", max_retries=0)
+
+
+def test_prompt_over_the_context_is_context_length_exceeded(fake: openai.OpenAI) -> None:
     long = [{"role": "user", "content": "word " * 5000}]
     with pytest.raises(openai.BadRequestError) as raised:
-        sandbox.chat.completions.create(model=MODEL, messages=long)
+        fake.chat.completions.create(model=MODEL, messages=long)
     assert raised.value.code == "context_length_exceeded"
 
 
-def test_foreign_host_header_is_refused(raw: httpx2.Client) -> None:
+def test_foreign_host_header_is_refused(wire: httpx2.Client) -> None:
     """DNS rebinding: a page on evil.example resolving to 127.0.0.1 must get nothing."""
-    response = raw.get("/models", headers={"host": "evil.example:8080"})
+    response = wire.get("/models", headers={"host": "evil.example:8080"})
     assert response.status_code == 403
     assert envelope_of(response)["code"] == "invalid_host"
-    assert raw.get("/models", headers={"host": "localhost:1234"}).status_code == 200
+    assert wire.get("/models", headers={"host": "localhost:1234"}).status_code == 200
     assert (
         "access-control-allow-origin"
-        not in raw.get("/models", headers={"origin": "http://evil.example"}).headers
+        not in wire.get("/models", headers={"origin": "http://evil.example"}).headers
     )
 
 
@@ -128,42 +136,43 @@ def test_embeddings_float_and_base64_agree(sandbox: openai.OpenAI, raw: httpx2.C
     assert len(short.data[0].embedding) == 64
 
 
-def test_embedding_errors(sandbox: openai.OpenAI) -> None:
+def test_embedding_errors(fake: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="not a embeddings model"):
-        sandbox.embeddings.create(model=MODEL, input="x")
+        fake.embeddings.create(model=MODEL, input="x")
     with pytest.raises(openai.BadRequestError, match="non-empty"):
-        sandbox.embeddings.create(model=EMBED, input=[""])
+        fake.embeddings.create(model=EMBED, input=[""])
 
 
-def test_keys_are_checked_and_never_echoed(canary_key: str) -> None:
-    with start(api_keys=[canary_key]) as box:
-        good = openai.OpenAI(base_url=box.url, api_key=canary_key, max_retries=0)
-        assert good.models.list().data
-        for key in ("sk-wrong-0123456789abcdef", canary_key[:-1]):
-            bad = openai.OpenAI(base_url=box.url, api_key=key, max_retries=0)
-            with pytest.raises(openai.AuthenticationError) as raised:
-                bad.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
-            assert raised.value.code == "invalid_api_key"
-            assert key not in str(raised.value.body)
-        response = httpx2.get(f"{box.url}/models")
-        assert response.status_code == 401
-        assert envelope_of(response)["code"] == "missing_api_key"
-        assert canary_key not in box.log.read_text()
+def test_keys_are_checked_and_never_echoed(canary_key: str, start_sandbox) -> None:
+    """A real server process, so that its real log is read too."""
+    box = start_sandbox(api_keys=[canary_key])
+    good = openai.OpenAI(base_url=box.url, api_key=canary_key, max_retries=0)
+    assert good.models.list().data
+    for key in ("sk-wrong-0123456789abcdef", canary_key[:-1]):
+        bad = openai.OpenAI(base_url=box.url, api_key=key, max_retries=0)
+        with pytest.raises(openai.AuthenticationError) as raised:
+            bad.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
+        assert raised.value.code == "invalid_api_key"
+        assert key not in str(raised.value.body)
+    response = httpx2.get(f"{box.url}/models")
+    assert response.status_code == 401
+    assert envelope_of(response)["code"] == "missing_api_key"
+    assert canary_key not in box.log.read_text()
 
 
-def test_rate_limit_gives_429_with_retry_after() -> None:
-    with start(rpm=2) as box:
-        client = openai.OpenAI(base_url=box.url, api_key="student-1", max_retries=0)
-        first = client.models.with_raw_response.list()
-        assert first.headers["x-ratelimit-limit-requests"] == "2"
-        assert first.headers["x-ratelimit-remaining-requests"] == "1"
+def test_rate_limit_gives_429_with_retry_after(fake_sandbox) -> None:
+    url = fake_sandbox(rpm=2)
+    client = openai.OpenAI(base_url=url, api_key="student-1", max_retries=0)
+    first = client.models.with_raw_response.list()
+    assert first.headers["x-ratelimit-limit-requests"] == "2"
+    assert first.headers["x-ratelimit-remaining-requests"] == "1"
+    client.models.list()
+    with pytest.raises(openai.RateLimitError) as raised:
         client.models.list()
-        with pytest.raises(openai.RateLimitError) as raised:
-            client.models.list()
-        headers = raised.value.response.headers
-        assert 1 <= int(headers["retry-after"]) <= 60
-        assert headers["x-ratelimit-remaining-requests"] == "0"
-        assert raised.value.code == "rate_limit_exceeded"
+    headers = raised.value.response.headers
+    assert 1 <= int(headers["retry-after"]) <= 60
+    assert headers["x-ratelimit-remaining-requests"] == "0"
+    assert raised.value.code == "rate_limit_exceeded"
 
 
 def test_disconnect_stops_generation(sandbox: openai.OpenAI) -> None:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from support.frontend import frontend_sends
+from support.loopback import LoopbackServer
 
-from llmwidgets import ProviderSelector
-from tests.conftest import frontend_sends
-from tests.loopback import LoopbackServer
+from llmwidgets import ProviderSelector, environment
 
 
 def all_state(selector: ProviderSelector, comm_log: list[dict]) -> str:
@@ -29,7 +29,7 @@ def custom(loopback: LoopbackServer, no_keys: Path, comm_log: list[dict]) -> Pro
 def test_sandbox_is_ready_at_once(
     sandbox_url: str, monkeypatch: pytest.MonkeyPatch, comm_log: list[dict]
 ) -> None:
-    monkeypatch.setenv("LLMWIDGETS_SANDBOX_URL", sandbox_url)
+    monkeypatch.setenv(environment.SANDBOX_URL, sandbox_url)
     selector = ProviderSelector()
     assert selector.connection == "connected"
     assert selector.model == "smollm2-135m-instruct"
@@ -81,7 +81,8 @@ def test_a_key_from_the_environment_is_preferred(
     assert selector.connection == "needs-setup"
     assert "OPENAI_API_KEY" in selector.status.value
     selector.on_change(lambda s: changes.append(s.provider))
-    selector.provider_dropdown.value = "groq"  # no network here: listing fails, hints remain
+    selector.provider_dropdown.value = "groq"  # the network guard refuses api.groq.com
+    assert selector.connection == "unreachable"  # listing failed: the hints remain
     assert "GROQ_API_KEY" in selector.key_field.source
     assert selector.model in selector.model_dropdown.options
     assert changes[-1] == "groq"

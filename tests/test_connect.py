@@ -88,28 +88,38 @@ def test_the_async_twin_keeps_every_client_option(loopback: LoopbackServer) -> N
     """A widget streams through the async twin of the caller's sync client: whatever the
     caller set on it (headers a gateway needs, a query an Azure-style proxy needs) must
     reach the server too."""
+    keys = iter(["rotated-key-0000000001", "rotated-key-0000000002"])
     client = openai.OpenAI(
         base_url=f"{loopback.origin}/v1",
-        api_key="twin-key-0123456789",
+        api_key=lambda: next(keys),  # a key callable: asked again at every request
+        admin_api_key="admin-twin-0123456789",
         organization="org-twin",
         project="proj-twin",
         default_headers={"X-Gateway-Route": "classroom"},
         default_query={"api-version": "2026-01-01"},
         max_retries=0,
         timeout=7.0,
+        _strict_response_validation=True,
     )
 
     async def call() -> None:
         twin, owned = async_twin(client, keep=False)
         assert owned
-        assert (twin.max_retries, twin.timeout) == (0, 7.0)
+        assert (twin.max_retries, twin.timeout, twin.admin_api_key) == (
+            0,
+            7.0,
+            client.admin_api_key,
+        )
+        assert twin._strict_response_validation
+        await twin.models.list()
         await twin.models.list()
         await twin.close()
 
     asyncio.run(call())
-    sent = loopback.requests[-1]
+    first, sent = loopback.requests[-2:]
+    assert first.headers["authorization"] == "Bearer rotated-key-0000000001"
+    assert sent.headers["authorization"] == "Bearer rotated-key-0000000002"
     assert sent.headers["x-gateway-route"] == "classroom"
-    assert sent.headers["authorization"] == "Bearer twin-key-0123456789"
     assert sent.headers["openai-organization"] == "org-twin"
     assert sent.headers["openai-project"] == "proj-twin"
     assert sent.query == "api-version=2026-01-01"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import openai
 import pytest
@@ -79,3 +80,4 @@ def test_no_test_can_reach_the_internet() -> None:
     client = connect("groq", api_key="sk-guard-0123456789abcdef", max_retries=0)
     with pytest.raises(openai.APIConnectionError):
         client.models.list()
+    assert not {"HTTPS_PROXY", "https_proxy", "ALL_PROXY"} & set(os.environ)  # no way around

@@ -39,9 +39,9 @@ __all__ = [
 ]
 
 START_TIMEOUT_SECONDS = 120.0
-# The shared sandbox, when this process started it: the server outlives us, but while we
-# live we keep its handle, so that stop() can wait for it properly.
-_started_here: SandboxProcess | None = None
+# The shared sandboxes this process started, by state file: the server outlives us, but
+# while we live we keep its handle, so that stop() can wait for it properly.
+_started_here: dict[Path, SandboxProcess] = {}
 
 
 class SandboxError(RuntimeError):
@@ -152,25 +152,26 @@ def ensure_running(*, timeout: float = START_TIMEOUT_SECONDS) -> str:
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     state = folder / "sandbox.json"
-    global _started_here
     with _locked(folder / "sandbox.lock"):
         url = _answering_url(state)
         if url:
             return url
-        _started_here = start(state_file=state, detach=True, timeout=timeout)
-        return _started_here.url
+        gone = _started_here.pop(state, None)
+        if gone is not None:  # ours, but no longer answering: end and reap it
+            gone.stop()
+        box = _started_here[state] = start(state_file=state, detach=True, timeout=timeout)
+        return box.url
 
 
 def stop() -> bool:
     """Stop the shared sandbox; True when one was running."""
-    global _started_here
     state = state_dir() / "sandbox.json"
     pid = _state(state).get("pid")
     if not isinstance(pid, int):
         return False
-    if _started_here is not None and _started_here.pid == pid:
-        _started_here.stop()
-        _started_here = None
+    mine = _started_here.pop(state, None)
+    if mine is not None and mine.pid == pid:
+        mine.stop()
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGINT)
         for _ in range(100):

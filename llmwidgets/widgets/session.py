@@ -46,10 +46,10 @@ def chat(
         model = listing.chat_model if listing else None
         if model is None:
             raise ValueError("Say which model: chat(client, messages, model=...)")
-    cell = StreamCell()
-    if display:
-        cell.show()
     chosen = session_meter() if meter is _SESSION else meter
     if chosen is not None and not isinstance(chosen, UsageLog):
         raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+    cell = StreamCell()
+    if display:
+        cell.show()
     return cell.start(client, messages, model=model, meter=chosen, **params)

@@ -2,18 +2,23 @@
 
 Patched where every Python connection passes: `socket.getaddrinfo` (name lookups, also
 asyncio's) and `socket.socket.connect` / `connect_ex` (sync and asyncio sockets alike).
+Proxy variables are cleared too, since a proxy on loopback would carry a request onward;
+child processes (kernels, the sandbox) inherit that, not the socket patches.
 """
 
 from __future__ import annotations
 
 import _socket
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["NetworkGuardError", "loopback_only"]
+__all__ = ["NetworkGuardError", "loopback_only", "unguarded"]
+
+_PROXIES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
 class NetworkGuardError(OSError):
@@ -57,12 +62,14 @@ def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 @contextmanager
 def loopback_only() -> Iterator[None]:
     saved = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+    proxies = {name: os.environ.pop(name) for name in _PROXIES if name in os.environ}
     socket.socket.connect, socket.socket.connect_ex = _connect, _connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _getaddrinfo
     try:
         yield
     finally:
         socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = saved  # type: ignore[method-assign]
+        os.environ.update(proxies)
 
 
 @contextmanager

@@ -290,3 +290,34 @@ def test_content_as_text_parts_and_developer_role(sandbox: openai.OpenAI) -> Non
         ],
     )
     assert reply.choices[0].finish_reason in {"stop", "length"}
+
+
+def test_a_cached_prefix_is_reported_and_changes_no_token(sandbox: openai.OpenAI) -> None:
+    """OpenAI's `cached_tokens`, for real: the second request with the same long system
+    message skips it, and samples exactly the tokens it would have without the cache."""
+    system = {"role": "system", "content": "You answer in one short sentence. " * 12}
+
+    def ask(question: str, **params):
+        messages = [system, {"role": "user", "content": question}]
+        return ask_sandbox(sandbox, messages, **params)
+
+    ask_sandbox(sandbox, [{"role": "system", "content": "Nothing alike."}, *HELLO])
+    cold = ask("Name a colour.")
+    ask("Name a fruit.")
+    warm = ask("Name a colour.")
+    streamed = ask("Name a colour.", stream=True, stream_options={"include_usage": True})
+    chunks = list(streamed)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+    assert cold.usage.prompt_tokens_details.cached_tokens <= 4  # "<|im_start|>system\n" only
+    cached = warm.usage.prompt_tokens_details.cached_tokens
+    assert 60 < cached < warm.usage.prompt_tokens  # the system message, not the question
+    assert warm.choices[0].message.content == cold.choices[0].message.content
+    assert text == cold.choices[0].message.content
+    assert chunks[-1].usage.prompt_tokens_details.cached_tokens >= cached
+
+
+def ask_sandbox(client: openai.OpenAI, messages: list, **params):
+    return client.chat.completions.create(
+        model=MODEL, messages=messages, max_tokens=24, seed=7, temperature=1.0, **params
+    )

@@ -53,6 +53,7 @@ class ChoiceResult:
     text: str = ""
     finish_reason: str = "stop"
     completion_tokens: int = 0
+    cached_tokens: int = 0
     logprobs: list[dict[str, Any]] = field(default_factory=list)
     tool_call: dict[str, Any] | None = None
 
@@ -191,7 +192,9 @@ class ChatJob:
             "prompt_tokens": len(self.prompt),
             "completion_tokens": completion,
             "total_tokens": len(self.prompt) + completion,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            # The prompt is counted once however many choices: so is its cached part, the
+            # first choice's (the others reuse what it evaluated).
+            "prompt_tokens_details": {"cached_tokens": results[0].cached_tokens, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": 0,
                 "audio_tokens": 0,

@@ -7,8 +7,9 @@ token loop so that everything OpenAI's API promises is ours to keep:
 - sampling exactly as asked (temperature, top_p, penalties, logit_bias, seed; no hidden
   top_k or min_p), constrained by a GBNF grammar when the output must be JSON;
 - stop sequences matched on text, never leaking a partial stop into the stream;
-- the prompt re-evaluated from scratch for every request, so the same seed and parameters
-  give the same tokens whether streamed or not, whatever ran before;
+- the longest prompt prefix already in the model's context reused, in slices that make a
+  cached prompt give exactly the tokens an uncached one would (`prefix.py`), so the same
+  seed and parameters give the same tokens whether streamed or not, whatever ran before;
 - logprobs from the last row of logits only, so no per-token logits table is kept;
 - a cancel flag checked between tokens, so a disconnected client frees the model at once.
 """
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .. import environment
+from .prefix import PromptCache
 from .stops import StopMatcher
 
 __all__ = ["CHAT_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
@@ -68,6 +70,7 @@ class Piece:
 class Finish:
     reason: str  # "stop" | "length" | "cancelled"
     completion_tokens: int
+    cached_tokens: int = 0  # prompt tokens that were already in the model's context
 
 
 class Engine:
@@ -88,23 +91,30 @@ class Engine:
         self.chat = Llama(
             path,
             n_ctx=n_ctx,
-            n_batch=512,
+            n_batch=PROMPT_SLICE_TOKENS,  # no eval is larger: a smaller compute buffer
             n_threads=threads,
             n_threads_batch=threads,
             verbose=False,
         )
         self.n_vocab = self.chat.n_vocab()
-        self._template = self.chat.metadata.get("tokenizer.chat_template", "")
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        template = self.chat.metadata.get("tokenizer.chat_template", "")
+        self._compiled_template = ImmutableSandboxedEnvironment().from_string(template)
         self._lock = threading.Lock()
+        start = self.chat.tokenize(b"<|im_start|>", add_bos=False, special=True)
+        newline = self.chat.tokenize(b"\n", add_bos=False, special=True)
+        self._prompt_cache = PromptCache(
+            start[0] if len(start) == 1 else None,
+            slice_tokens=PROMPT_SLICE_TOKENS,
+            line_end=newline[0] if len(newline) == 1 else None,
+        )
 
     # -- text <-> tokens ---------------------------------------------------------------
 
     def render(self, messages: list[dict[str, str]]) -> str:
         """The model's own chat template (from the GGUF file), ending with the assistant cue."""
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-        template = ImmutableSandboxedEnvironment().from_string(self._template)
-        return template.render(messages=messages, add_generation_prompt=True)
+        return self._compiled_template.render(messages=messages, add_generation_prompt=True)
 
     def tokenize(self, text: str) -> list[int]:
         return self.chat.tokenize(text.encode(), add_bos=False, special=True)
@@ -134,12 +144,14 @@ class Engine:
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
             stops = StopMatcher(sampling.stop)
             pending_logprobs: list[dict[str, Any]] = []
-            llama.reset()
+            cached, slices = self._prompt_cache.plan(prompt)
+            llama.n_tokens = cached  # what lies beyond is dropped by the next eval
             # In slices, so that a client gone during a long prompt frees the model soon.
-            for start in range(0, len(prompt), PROMPT_SLICE_TOKENS):
+            for piece in slices:
                 if cancel is not None and cancel.is_set():
                     break
-                llama.eval(prompt[start : start + PROMPT_SLICE_TOKENS])
+                llama.eval(prompt[piece.start : piece.end])
+                self._prompt_cache.evaluated(prompt, piece)
             produced = 0
             reason = "length"
             stop_hit = False
@@ -169,7 +181,7 @@ class Engine:
                 if tail or pending_logprobs:
                     yield Piece(tail, pending_logprobs)
             sampler.close()
-            yield Finish(reason, produced)
+            yield Finish(reason, produced, cached)
 
     def _sampler(self, sampling: Sampling) -> Any:
         from llama_cpp import LlamaGrammar

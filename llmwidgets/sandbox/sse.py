@@ -77,6 +77,7 @@ def absorb(result: ChoiceResult, item: Any) -> None:
     if isinstance(item, Finish):
         result.finish_reason = item.reason
         result.completion_tokens = item.completion_tokens
+        result.cached_tokens = item.cached_tokens
     else:
         result.text += item.text
         result.logprobs.extend(item.logprobs)

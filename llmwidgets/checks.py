@@ -159,7 +159,9 @@ def tool_call(reply: Any, name: str, parameters: dict[str, Any]) -> None:
     import jsonschema
 
     choice = reply.choices[0]
-    if choice.finish_reason != "tool_calls" or not choice.message.tool_calls:
+    # A call is in `message.tool_calls`: finish_reason is "tool_calls" for `auto` and
+    # `required`, but "stop" on OpenAI when tool_choice names the function.
+    if not choice.message.tool_calls:
         _fail(f"no tool was called (finish_reason {choice.finish_reason!r}): try tool_choice")
     call = choice.message.tool_calls[0]
     if call.function.name != name:

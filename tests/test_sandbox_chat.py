@@ -193,16 +193,16 @@ def test_required_tool_call_validates(sandbox: openai.OpenAI, stream: bool) -> N
     jsonschema.validate(json.loads(arguments), tool["function"]["parameters"])
 
 
+NAMED = {"type": "function", "function": {"name": "add"}}
+
+
 def test_named_tool_choice_and_round_trip(sandbox: openai.OpenAI) -> None:
     choice = ask(
-        sandbox,
-        messages=WEATHER_QUESTION,
-        tools=[WEATHER, ADD],
-        seed=2,
-        tool_choice={"type": "function", "function": {"name": "add"}},
+        sandbox, messages=WEATHER_QUESTION, tools=[WEATHER, ADD], seed=2, tool_choice=NAMED
     ).choices[0]
     (call,) = choice.message.tool_calls
     assert call.function.name == "add"
+    assert choice.finish_reason == "stop"  # as OpenAI ends a named choice: not "tool_calls"
     jsonschema.validate(json.loads(call.function.arguments), ADD["function"]["parameters"])
     history = [
         *WEATHER_QUESTION,
@@ -212,6 +212,21 @@ def test_named_tool_choice_and_round_trip(sandbox: openai.OpenAI) -> None:
     final = ask(sandbox, messages=history, tools=[WEATHER, ADD], max_tokens=20, seed=1)
     assert final.choices[0].finish_reason in {"stop", "length"}
     assert final.choices[0].message.role == "assistant"
+
+
+def test_a_streamed_named_choice_also_ends_with_stop(sandbox: openai.OpenAI) -> None:
+    chunks = list(
+        ask(
+            sandbox,
+            messages=WEATHER_QUESTION,
+            tools=[WEATHER, ADD],
+            seed=2,
+            tool_choice=NAMED,
+            stream=True,
+        )
+    )
+    assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == ["stop"]
+    assert any(c.choices[0].delta.tool_calls for c in chunks)
 
 
 def test_tool_choice_none_never_calls(sandbox: openai.OpenAI) -> None:

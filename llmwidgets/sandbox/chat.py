@@ -20,7 +20,7 @@ from .engine import CHAT_MODEL_ID, Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
 from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
 from .prompt import template_messages, text_of, tools_in_play
-from .schemas import ChatRequest
+from .schemas import ChatRequest, NamedToolChoice
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
@@ -117,7 +117,9 @@ class ChatJob:
                 return
 
     def finish_choice(self, result: ChoiceResult) -> ChoiceResult:
-        """Turn a generated tool-call object into `tool_calls` with finish_reason tool_calls."""
+        """Turn a generated tool-call object into `tool_calls`. The finish_reason is
+        "tool_calls", except for a named `tool_choice`, which OpenAI ends with "stop"
+        (streamed or not; vLLM copies this): clients must look at `message.tool_calls`."""
         if self.tool_mode == "none" or result.finish_reason != "stop":
             return result
         try:
@@ -134,7 +136,8 @@ class ChatJob:
             "function": {"name": call["name"], "arguments": json.dumps(call.get("arguments", {}))},
         }
         result.text = ""
-        result.finish_reason = "tool_calls"
+        named = isinstance(self.request.tool_choice, NamedToolChoice)
+        result.finish_reason = "stop" if named else "tool_calls"
         return result
 
     # -- response shapes ----------------------------------------------------------------

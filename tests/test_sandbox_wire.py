@@ -222,3 +222,30 @@ def test_twenty_concurrent_streams_all_complete(sandbox_url: str) -> None:
 
     results = asyncio.run(run())
     assert all(finish in {"stop", "length"} and 0 < total <= 6 for finish, total in results)
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "TRACE", "OPTIONS"])
+def test_an_undeclared_method_is_405_with_allow(wire: httpx2.Client, method: str) -> None:
+    for path, allowed in (("/chat/completions", "POST"), ("/models", "GET")):
+        response = wire.request(method, path)
+        assert response.status_code == 405
+        assert envelope_of(response)["code"] == "method_not_allowed"
+        assert allowed in response.headers["allow"].split(", ")
+
+
+def test_an_abandoned_whole_answer_frees_the_model(sandbox_url: str) -> None:
+    """A client that stops waiting for a non-streamed answer (its timeout) must not keep
+    the engine busy: the next request is served at once, not after the long answer."""
+    impatient = openai.OpenAI(base_url=sandbox_url, api_key="x", max_retries=0, timeout=1.0)
+    with pytest.raises(openai.APITimeoutError):
+        impatient.chat.completions.create(
+            model=MODEL,
+            messages=[{"role": "user", "content": "Tell a very long story."}],
+            max_tokens=3000,
+            logit_bias={"2": -100},  # no end token: about 30 s of work if nobody stops it
+        )
+    patient = openai.OpenAI(base_url=sandbox_url, api_key="x", max_retries=0, timeout=60)
+    started = time.monotonic()
+    after = patient.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
+    assert after.choices[0].finish_reason in {"stop", "length"}
+    assert time.monotonic() - started < 2.0, "the abandoned answer kept the model busy"

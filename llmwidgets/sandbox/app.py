@@ -10,16 +10,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
 import hmac
 import math
 import struct
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -43,6 +44,9 @@ from .worker import EngineWorker
 __all__ = ["SandboxConfig", "create_app"]
 
 MODEL_CREATED = 1738886400  # 2025-02-07, when the packaged SmolLM2 weights were published
+# How often a request waiting for a whole answer checks that its client is still there.
+DISCONNECT_POLL_SECONDS = 0.25
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,10 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
                 param="stream_options",
             )
         results = [ChoiceResult(i) for i in range(job.n)]
-        for index, item in await worker.run(partial(job.run, engine)):
+        produced = await _unless_abandoned(request, worker.run(partial(job.run, engine)))
+        if produced is None:  # the client gave up (a timeout, a closed connection)
+            return Response(status_code=499)  # nobody reads it: the connection is gone
+        for index, item in produced:
             absorb(results[index], item)
         results = [job.finish_choice(r) for r in results]
         body = job.completion(results)
@@ -189,6 +196,22 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
     return app
 
 
+async def _unless_abandoned(request: Request, work: Awaitable[T]) -> T | None:
+    """`await work`, unless the client goes away first: then cancel it, which frees the
+    engine between two tokens, and return None. A stream notices a closed connection when
+    it next writes; a request waiting for a whole answer has to ask."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_SECONDS)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                return None
+    finally:
+        task.cancel()
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette, worker: EngineWorker) -> AsyncIterator[None]:
     yield
@@ -252,7 +275,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             f"Method {request.method} is not allowed for {request.url.path}.",
             code="method_not_allowed",
         )
-        return error_response(error)
+        response = error_response(error)
+        if exc.headers and "Allow" in exc.headers:  # which methods the path does take
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     error = SandboxAPIError(
         exc.status_code,
         f"Unknown request URL: {request.method} {request.url.path}. Please check the URL for "

@@ -136,6 +136,19 @@ def test_embeddings_float_and_base64_agree(sandbox: openai.OpenAI, raw: httpx2.C
     assert len(short.data[0].embedding) == 64
 
 
+def test_token_arrays_embed_like_their_text(sandbox: openai.OpenAI) -> None:
+    """OpenAI's other two `input` shapes: ids of the embedding model's own vocabulary (as
+    its tokenizer gives them without [CLS]/[SEP]) embed exactly as the text they spell."""
+    a_cat, a_kitten = [1037, 4937], [1037, 18401]  # WordPiece ids of "a cat", "a kitten"
+    texts = sandbox.embeddings.create(model=EMBED, input=["a cat", "a kitten"])
+    one = sandbox.embeddings.create(model=EMBED, input=a_cat)
+    many = sandbox.embeddings.create(model=EMBED, input=[a_cat, a_kitten])
+    assert np.allclose(one.data[0].embedding, texts.data[0].embedding, atol=1e-6)
+    for i in range(2):
+        assert np.allclose(many.data[i].embedding, texts.data[i].embedding, atol=1e-6)
+    assert many.usage.prompt_tokens == texts.usage.prompt_tokens == 8
+
+
 def test_embedding_errors(fake: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="not a embeddings model"):
         fake.embeddings.create(model=MODEL, input="x")
@@ -249,3 +262,44 @@ def test_an_abandoned_whole_answer_frees_the_model(sandbox_url: str) -> None:
     after = patient.chat.completions.create(model=MODEL, messages=HELLO, max_tokens=1)
     assert after.choices[0].finish_reason in {"stop", "length"}
     assert time.monotonic() - started < 2.0, "the abandoned answer kept the model busy"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        ("/embeddings", {"model": EMBED, "input": "x", "user": None}, "user"),
+        ("/embeddings", {"model": EMBED, "input": "x", "dimensions": None}, "dimensions"),
+        ("/embeddings", {"model": EMBED, "input": [[]]}, "input"),
+        ("/embeddings", {"model": EMBED, "input": [1, "a"]}, "input"),
+        ("/embeddings", {"model": EMBED, "input": [99999999]}, "input"),
+        ("/chat/completions", {"model": MODEL, "messages": HELLO, "tools": None}, "tools"),
+        ("/chat/completions", {"model": MODEL, "messages": HELLO, "user": None}, "user"),
+    ],
+)
+def test_null_where_the_schema_forbids_it_is_400(
+    wire: httpx2.Client, path: str, body: dict, param: str
+) -> None:
+    response = wire.post(path, json=body)
+    assert response.status_code == 400
+    assert envelope_of(response)["param"].startswith(param)  # "input[0]" says where
+
+
+def test_null_where_the_schema_allows_it_is_accepted(wire: httpx2.Client) -> None:
+    nullable = {"temperature", "top_p", "n", "max_tokens", "stop", "seed", "logit_bias"}
+    body = {"model": MODEL, "messages": HELLO, **dict.fromkeys(nullable)}
+    body |= {"stream": None, "stream_options": None, "logprobs": None, "store": None}
+    assert wire.post("/chat/completions", json=body).status_code == 200
+
+
+def test_a_tool_message_may_carry_a_name(wire: httpx2.Client) -> None:
+    """Older SDK examples send `name` on tool messages; OpenAI accepts it, so must we."""
+    call = {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    messages = [
+        *HELLO,
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "call_1", "name": "f", "content": "42"},
+    ]
+    assert (
+        wire.post("/chat/completions", json={"model": MODEL, "messages": messages}).status_code
+        == 200
+    )

@@ -124,18 +124,13 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
         who, headers = guard(request)
         req = parse_body(EmbeddingsRequest, await read(request))
         check_model(req.model, kind="embeddings")
-        texts = req.texts
-        counts = [embedder.count_tokens(t) for t in texts]
-        for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
-            if not text:
-                raise SandboxAPIError(
-                    400, f"'input[{i}]' must be a non-empty string.", param="input"
-                )
-            if count > embedder.max_tokens:
+        rows = [_embedding_tokens(embedder, i, item) for i, item in enumerate(req.inputs)]
+        for i, row in enumerate(rows):
+            if len(row) > embedder.max_tokens:
                 raise SandboxAPIError(
                     400,
                     f"This model's maximum context length is {embedder.max_tokens} "
-                    f"tokens, however input[{i}] has {count} tokens.",
+                    f"tokens, however input[{i}] has {len(row)} tokens.",
                     param="input",
                     code="context_length_exceeded",
                 )
@@ -147,7 +142,7 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             )
 
         def produce(cancel: Any) -> Any:
-            yield embedder.embed(texts)
+            yield embedder.embed_ids(rows)
 
         (vectors,) = await worker.run(produce)
         if req.dimensions is not None:
@@ -157,7 +152,7 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             {"object": "embedding", "index": i, "embedding": encode(v)}
             for i, v in enumerate(vectors)
         ]
-        total = sum(counts)
+        total = sum(len(row) for row in rows)
         limiter.record_tokens(who, total)
         usage = {"prompt_tokens": total, "total_tokens": total}
         return JSONResponse(
@@ -216,6 +211,26 @@ async def _unless_abandoned(request: Request, work: Awaitable[T]) -> T | None:
 async def _lifespan(app: Starlette, worker: EngineWorker) -> AsyncIterator[None]:
     yield
     worker.close()
+
+
+def _embedding_tokens(embedder: Embedder, index: int, item: str | list[int]) -> list[int]:
+    """One `/embeddings` input as the ids the model reads: a text tokenized, or token ids
+    (this model's own vocabulary) checked and framed like a text's."""
+    if isinstance(item, str):
+        if not item:
+            raise SandboxAPIError(
+                400, f"'input[{index}]' must be a non-empty string.", param="input"
+            )
+        return embedder.token_ids(item)
+    bad = next((t for t in item if not 0 <= t < embedder.vocab_size), None)
+    if bad is not None:
+        raise SandboxAPIError(
+            400,
+            f"Invalid token id {bad} in 'input[{index}]': this model's ids run from 0 to "
+            f"{embedder.vocab_size - 1}.",
+            param="input",
+        )
+    return embedder.with_specials(item)
 
 
 def _caller(request: Request) -> str:

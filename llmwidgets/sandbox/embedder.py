@@ -75,24 +75,35 @@ class Embedder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
+        self.vocab_size: int = self._tokenizer.get_vocab_size()
+        # The framing every text gets, so token input can get it too.
+        framed = self._tokenizer.encode("", add_special_tokens=True).ids
+        self._cls, self._sep = framed[0], framed[-1]
         self._lock = threading.Lock()
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model sees, [CLS] and [SEP] included."""
-        return len(self._tokenizer.encode(text).ids)
+    def token_ids(self, text: str) -> list[int]:
+        """What the model reads of `text`: WordPiece ids, [CLS] and [SEP] included."""
+        with self._lock:
+            return list(self._tokenizer.encode(text).ids)
+
+    def with_specials(self, ids: list[int]) -> list[int]:
+        """Token input as `/embeddings` takes it (ids of this model's vocabulary, as
+        `tokenizer.encode(text, add_special_tokens=False)` gives them), framed as a text's."""
+        return [self._cls, *ids, self._sep]
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        """Texts longer than `max_tokens` are refused by the server before they get here."""
-        with self._lock:
-            encodings = self._tokenizer.encode_batch(texts)
-        if max(len(e.ids) for e in encodings) > self.max_tokens:
-            raise ValueError(f"a text is longer than {self.max_tokens} tokens")
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.float32)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1.0
+        return self.embed_ids([self.token_ids(t) for t in texts])
+
+    def embed_ids(self, rows: list[list[int]]) -> list[list[float]]:
+        """Inputs longer than `max_tokens` are refused by the server before they get here."""
+        width = max(len(r) for r in rows)
+        if width > self.max_tokens:
+            raise ValueError(f"an input is longer than {self.max_tokens} tokens")
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.float32)
+        for row, tokens in enumerate(rows):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
         hidden = self._encode(ids, mask)
         pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)

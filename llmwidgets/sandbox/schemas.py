@@ -22,6 +22,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+# An optional field that OpenAI's schema does not make nullable: omitted, it is None; sent
+# as `null`, it fails its type check and the client gets a 400 naming it, as from OpenAI.
+NOT_NULL: Any = Field(default=None)
+
+
 class TextPart(_Strict):
     type: Literal["text"]
     text: str
@@ -76,6 +81,7 @@ class ToolMessage(_Strict):
     role: Literal["tool"]
     content: Content
     tool_call_id: str
+    name: str = NOT_NULL  # not in the schema, but sent by older SDK examples; OpenAI takes it
 
 
 Message = Annotated[
@@ -152,17 +158,17 @@ class ChatRequest(_Strict):
     logit_bias: dict[str, Annotated[Number, Field(ge=-100, le=100)]] | None = None
     logprobs: bool | None = None
     top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
-    response_format: ResponseFormat | None = None
-    tools: list[Tool] | None = None
-    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice | None = None
-    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat = NOT_NULL
+    tools: list[Tool] = NOT_NULL
+    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice = NOT_NULL
+    parallel_tool_calls: bool = NOT_NULL
     stream: bool | None = None
     stream_options: StreamOptions | None = None
     # Accepted for compatibility; they change nothing here.
-    user: str | None = None
+    user: str = NOT_NULL
     metadata: dict[str, str] | None = None
     store: bool | None = None
-    service_tier: str | None = None
+    service_tier: str = NOT_NULL
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
 
@@ -177,16 +183,32 @@ class ChatRequest(_Strict):
         return self.max_completion_tokens or self.max_tokens
 
 
+TokenIds = Annotated[list[int], Field(min_length=1)]
+
+
 class EmbeddingsRequest(_Strict):
+    """OpenAI's four shapes of `input`: a text, texts, a token array, token arrays. None of
+    its optional fields takes `null` (the OpenAPI description says so): hence `= NOT_NULL`."""
+
     model: str
-    input: str | Annotated[list[str], Field(min_length=1, max_length=2048)]
-    encoding_format: Literal["float", "base64"] | None = None
-    dimensions: Annotated[int, Field(ge=1)] | None = None
-    user: str | None = None
+    input: (
+        str
+        | Annotated[list[str], Field(min_length=1, max_length=2048)]
+        | Annotated[TokenIds, Field(max_length=2048)]
+        | Annotated[list[TokenIds], Field(min_length=1, max_length=2048)]
+    )
+    encoding_format: Literal["float", "base64"] = NOT_NULL
+    dimensions: Annotated[int, Field(ge=1)] = NOT_NULL
+    user: str = NOT_NULL
 
     @property
-    def texts(self) -> list[str]:
-        return [self.input] if isinstance(self.input, str) else list(self.input)
+    def inputs(self) -> list[str | list[int]]:
+        """One item per vector to return: a text or one token array."""
+        if isinstance(self.input, str):
+            return [self.input]
+        if self.input and all(isinstance(i, int) for i in self.input):
+            return [list(self.input)]  # type: ignore[arg-type]
+        return list(self.input)  # type: ignore[arg-type]
 
 
 def parse_body(model: type[_Strict], raw: bytes) -> Any:

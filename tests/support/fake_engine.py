@@ -56,14 +56,18 @@ class FakeEmbedder:
 
     dimensions = 384
     max_tokens = 256
+    vocab_size = 30522
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split()) + 2  # [CLS] and [SEP], as MiniLM counts
+    def token_ids(self, text: str) -> list[int]:
+        return [101, *(_word_id(w, self.vocab_size) for w in text.split()), 102]
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def with_specials(self, ids: list[int]) -> list[int]:
+        return [101, *ids, 102]  # [CLS] ... [SEP], as MiniLM frames a text
+
+    def embed_ids(self, rows: list[list[int]]) -> list[list[float]]:
         vectors = []
-        for text in texts:
-            digest = hashlib.sha512(text.encode()).digest() * 8
+        for row in rows:
+            digest = hashlib.sha512(repr(row).encode()).digest() * 8
             raw = [b - 127.5 for b in digest[: self.dimensions]]
             norm = sum(x * x for x in raw) ** 0.5
             vectors.append([x / norm for x in raw])

@@ -336,3 +336,31 @@ def ask_sandbox(client: openai.OpenAI, messages: list, **params):
     return client.chat.completions.create(
         model=MODEL, messages=messages, max_tokens=24, seed=7, temperature=1.0, **params
     )
+
+
+def test_a_pydantic_function_tool_with_defs_is_called(sandbox: openai.OpenAI) -> None:
+    """`openai.pydantic_function_tool` puts every Enum and nested model in `$defs`: the
+    call must still be constrained to that schema (its `$ref`s used to point nowhere)."""
+    import enum
+
+    import pydantic
+
+    class Unit(enum.Enum):
+        CELSIUS = "celsius"
+        FAHRENHEIT = "fahrenheit"
+
+    class Place(pydantic.BaseModel):
+        city: str
+        country: str
+
+    class GetWeather(pydantic.BaseModel):
+        place: Place
+        unit: Unit
+
+    tool = openai.pydantic_function_tool(GetWeather)
+    assert "$defs" in tool["function"]["parameters"]
+    reply = ask(sandbox, messages=WEATHER_QUESTION, tools=[tool], tool_choice="required", seed=3)
+    (call,) = reply.choices[0].message.tool_calls
+    arguments = json.loads(call.function.arguments)
+    jsonschema.validate(arguments, tool["function"]["parameters"])
+    assert GetWeather.model_validate(arguments).unit in Unit

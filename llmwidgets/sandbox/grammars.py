@@ -41,23 +41,49 @@ def json_schema_grammar(schema: dict[str, Any], prop_order: list[str] | None = N
 
 def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
     """A call of one of `tools` ({"name", "parameters"}), or free text when allowed."""
-    calls = [
-        {
-            "type": "object",
-            "properties": {
-                "name": {"const": tool["name"]},
-                "arguments": tool.get("parameters") or {"type": "object"},
-            },
-            "required": ["name", "arguments"],
-        }
-        for tool in tools
-    ]
-    schema = calls[0] if len(calls) == 1 else {"oneOf": calls}
+    calls, definitions = [], {}
+    for tool in tools:
+        parameters, own = _hoisted(tool.get("parameters") or {"type": "object"}, tool["name"])
+        definitions.update(own)
+        calls.append(
+            {
+                "type": "object",
+                "properties": {"name": {"const": tool["name"]}, "arguments": parameters},
+                "required": ["name", "arguments"],
+            }
+        )
+    schema: dict[str, Any] = calls[0] if len(calls) == 1 else {"oneOf": calls}
+    if definitions:
+        schema = {**schema, "$defs": definitions}
     grammar = json_schema_grammar(schema, prop_order=["name", "arguments"])
     if not allow_text:
         return grammar
     renamed = re.sub(r"^root ::=", "tool-call ::=", grammar, flags=re.MULTILINE)
     return renamed + "\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n"
+
+
+def _hoisted(parameters: dict[str, Any], tool: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A tool's schema with its `$defs` (or `definitions`) moved out, to sit at the root of
+    the call schema that wraps it, named per tool; its `$ref`s follow them there. This is
+    what `openai.pydantic_function_tool` makes for any Enum or nested model."""
+    found: dict[str, Any] = {}
+    for key in ("$defs", "definitions"):
+        for name, schema in (parameters.get(key) or {}).items():
+            found[f"#/{key}/{name}"] = (f"{tool}.{name}", schema)
+    if not found:
+        return parameters, {}
+
+    def moved(node: Any) -> Any:
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: moved(v) for k, v in node.items() if k not in ("$defs", "definitions")}
+        if isinstance(out.get("$ref"), str) and out["$ref"] in found:
+            out["$ref"] = "#/$defs/" + found[out["$ref"]][0]
+        return out
+
+    return moved(parameters), {new: moved(schema) for new, schema in found.values()}
 
 
 _MAX_ENUMERATED_RANGE = 1000

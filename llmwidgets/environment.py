@@ -6,6 +6,7 @@
 | `LLMWIDGETS_SANDBOX_URL`      | `connect()`         | use a sandbox started elsewhere      |
 | `LLMWIDGETS_STATE_DIR`        | the launcher        | where the shared sandbox's state is  |
 | `LLMWIDGETS_SANDBOX_API_KEYS` | the sandbox         | keys it accepts, comma-separated     |
+| `LLMWIDGETS_SANDBOX_RESTRICTED_KEYS` | the sandbox  | valid keys that may use no model (403) |
 | `LLMWIDGETS_SANDBOX_THREADS`  | the sandbox         | llama.cpp threads                    |
 
 Keys travel to the sandbox in the environment because `ps` shows a command line to anyone.
@@ -19,4 +20,5 @@ CUSTOM_API_KEY = "LLMWIDGETS_API_KEY"
 SANDBOX_URL = "LLMWIDGETS_SANDBOX_URL"
 STATE_DIR = "LLMWIDGETS_STATE_DIR"
 SANDBOX_API_KEYS = "LLMWIDGETS_SANDBOX_API_KEYS"
+SANDBOX_RESTRICTED_KEYS = "LLMWIDGETS_SANDBOX_RESTRICTED_KEYS"
 SANDBOX_THREADS = "LLMWIDGETS_SANDBOX_THREADS"

@@ -5,14 +5,16 @@ from __future__ import annotations
 from llmwidgets.sandbox.stops import StopMatcher
 
 
-def feed_all(stops: list[str], pieces: list[str]) -> tuple[list[str], bool]:
-    matcher = StopMatcher(stops)
+def feed_all(
+    stops: list[str], pieces: list[str], flagged: list[str] = ()
+) -> tuple[list[str], object]:
+    matcher = StopMatcher(stops, flagged)
     sent = []
     for piece in pieces:
-        text, stopped = matcher.feed(piece)
+        text, reason = matcher.feed(piece)
         sent.append(text)
-        if stopped:
-            return sent, True
+        if reason:
+            return sent, True if reason == "stop" else reason
     sent.append(matcher.flush(""))
     return sent, False
 
@@ -35,3 +37,12 @@ def test_earliest_of_several_stops_wins() -> None:
 
 def test_no_stops_passes_everything_through() -> None:
     assert feed_all([], ["a", "b"]) == (["a", "b", ""], False)
+
+
+def test_a_flagged_word_ends_with_content_filter_whatever_its_case() -> None:
+    assert feed_all([], ["a Dra", "GON flew"], flagged=["dragon"]) == (["a ", ""], "content_filter")
+
+
+def test_the_earliest_of_a_stop_and_a_flagged_word_wins() -> None:
+    assert feed_all(["END"], ["x END dragon"], flagged=["dragon"]) == (["x "], True)
+    assert feed_all(["END"], ["x dragon END"], flagged=["dragon"]) == (["x "], "content_filter")

@@ -35,6 +35,7 @@ from .chat import ChatJob, ChoiceResult, check_model
 from .embedder import EMBEDDING_MODEL_ID, Embedder
 from .engine import CHAT_MODEL_ID, Engine
 from .errors import SandboxAPIError, error_response
+from .failures import TeachingSwitches
 from .guard import Guard, too_large
 from .ratelimit import RateLimiter
 from .schemas import ChatRequest, EmbeddingsRequest, parse_body
@@ -51,12 +52,18 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class SandboxConfig:
+    """How a sandbox behaves. The last three are teaching switches: each makes a real
+    failure through the same code path as any other (see `failures.py`)."""
+
     host: str = "127.0.0.1"
     api_keys: frozenset[str] = frozenset()
     rpm: int | None = None
     tpm: int | None = None
     allow_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
+    moderate: tuple[str, ...] = ()  # words that end a choice with "content_filter"
+    flaky: int | None = None  # the first of every N model requests fails with a 503
+    restricted_keys: frozenset[str] = frozenset()  # valid keys with no access to models
 
     @property
     def loopback_only(self) -> bool:
@@ -66,11 +73,17 @@ class SandboxConfig:
 def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Starlette:
     worker = EngineWorker()
     limiter = RateLimiter(config.rpm, config.tpm)
+    switches = TeachingSwitches(config.flaky, config.restricted_keys)
+    known_keys = config.api_keys | config.restricted_keys if config.api_keys else frozenset()
 
     def guard(request: Request) -> tuple[str, dict[str, str]]:
         """Authenticate and rate-limit; returns who is asking and the rate-limit headers."""
-        _check_key(request, config.api_keys)
+        _check_key(request, known_keys)
         return (who := _caller(request)), limiter.admit(who)
+
+    def use_model(request: Request, model: str) -> None:
+        """After the guard, for requests that run a model: the teaching switches."""
+        switches.check(request, model)
 
     async def read(request: Request) -> bytes:
         body = await request.body()
@@ -92,7 +105,8 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
     async def chat_completions(request: Request) -> Response:
         who, headers = guard(request)
         chat = parse_body(ChatRequest, await read(request))
-        job = ChatJob.plan(chat, engine)
+        use_model(request, chat.model)
+        job = ChatJob.plan(chat, engine, flagged=config.moderate)
         if chat.stream:
             include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
             events = stream_events(
@@ -123,6 +137,7 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
     async def embeddings(request: Request) -> Response:
         who, headers = guard(request)
         req = parse_body(EmbeddingsRequest, await read(request))
+        use_model(request, req.model)
         check_model(req.model, kind="embeddings")
         rows = [_embedding_tokens(embedder, i, item) for i, item in enumerate(req.inputs)]
         for i, row in enumerate(rows):

@@ -11,7 +11,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -73,7 +73,7 @@ class ChatJob:
         return self.request.n or 1
 
     @classmethod
-    def plan(cls, request: ChatRequest, engine: Engine) -> ChatJob:
+    def plan(cls, request: ChatRequest, engine: Engine, *, flagged: Sequence[str] = ()) -> ChatJob:
         check_model(request.model, kind="chat")
         tools, tool_mode = tools_in_play(request)
         prompt = engine.tokenize(engine.render(template_messages(request, tools)))
@@ -100,6 +100,7 @@ class ChatJob:
             grammar=_grammar(request, tools, tool_mode),
             logprobs=bool(request.logprobs),
             top_logprobs=request.top_logprobs or 0,
+            flagged=flagged,
         )
         return cls(request, prompt, sampling, tools, tool_mode)
 

@@ -33,6 +33,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rpm", type=int, help="requests per minute per key (429 beyond)")
     parser.add_argument("--tpm", type=int, help="tokens per minute per key (429 beyond)")
     parser.add_argument("--allow-origin", action="append", default=[], help="enable CORS")
+    teaching = parser.add_argument_group(
+        "teaching switches",
+        "real failures for lessons; also per request: header X-Sandbox-Fail: 500 or 503",
+    )
+    teaching.add_argument(
+        "--moderate",
+        metavar="WORD[,WORD]",
+        help="a choice that writes one of these words ends with finish_reason content_filter",
+    )
+    teaching.add_argument(
+        "--flaky",
+        type=int,
+        metavar="N",
+        help="the first of every N model requests fails with a 503 (the SDK retries it)",
+    )
+    teaching.add_argument(
+        "--restricted-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help=(
+            "a valid key that may list models but not use one: 403 "
+            f"(or {environment.SANDBOX_RESTRICTED_KEYS})"
+        ),
+    )
     parser.add_argument("--threads", type=int, help="llama.cpp threads (default: measured)")
     parser.add_argument("--state-file", type=Path, help=argparse.SUPPRESS)
 
@@ -47,15 +72,21 @@ def run(args: argparse.Namespace) -> int:
     from .app import SandboxConfig
     from .server import serve
 
-    from_env = os.environ.get(environment.SANDBOX_API_KEYS, "")
-    keys = [*args.api_key, *filter(None, from_env.split(","))]
     config = SandboxConfig(
         host=args.host,
-        api_keys=frozenset(keys),
+        api_keys=_keys(args.api_key, environment.SANDBOX_API_KEYS),
         rpm=args.rpm,
         tpm=args.tpm,
         allow_origins=tuple(args.allow_origin),
+        moderate=tuple(w.strip() for w in (args.moderate or "").split(",") if w.strip()),
+        flaky=args.flaky,
+        restricted_keys=_keys(args.restricted_key, environment.SANDBOX_RESTRICTED_KEYS),
     )
     with contextlib.suppress(KeyboardInterrupt):
         serve(config, args.port, state_file=args.state_file, n_threads=args.threads)
     return 0
+
+
+def _keys(given: list[str], variable: str) -> frozenset[str]:
+    """Keys from the command line and from the environment (which `ps` cannot show)."""
+    return frozenset([*given, *filter(None, os.environ.get(variable, "").split(","))])

@@ -56,6 +56,7 @@ class Sampling:
     grammar: str | None = None
     logprobs: bool = False
     top_logprobs: int = 0
+    flagged: Sequence[str] = ()  # words that end a choice with "content_filter"
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Piece:
 
 @dataclass
 class Finish:
-    reason: str  # "stop" | "length" | "cancelled"
+    reason: str  # "stop" | "length" | "content_filter" | "cancelled"
     completion_tokens: int
     cached_tokens: int = 0  # prompt tokens that were already in the model's context
 
@@ -142,7 +143,7 @@ class Engine:
             sampler = self._sampler(sampling)
             vocab = llama._model.vocab
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            stops = StopMatcher(sampling.stop)
+            stops = StopMatcher(sampling.stop, sampling.flagged)
             pending_logprobs: list[dict[str, Any]] = []
             cached, slices = self._prompt_cache.plan(prompt)
             llama.n_tokens = cached  # what lies beyond is dropped by the next eval
@@ -154,7 +155,7 @@ class Engine:
                 self._prompt_cache.evaluated(prompt, piece)
             produced = 0
             reason = "length"
-            stop_hit = False
+            cut: str | None = None  # "stop" or "content_filter" when the text was cut
             while produced < limit:
                 if cancel is not None and cancel.is_set():
                     reason = "cancelled"
@@ -167,16 +168,16 @@ class Engine:
                 raw = llama.detokenize([token], special=False)
                 if sampling.logprobs:
                     pending_logprobs.append(self._logprob(token, raw, sampling.top_logprobs))
-                text, stop_hit = stops.feed(decoder.decode(raw))
-                if text or stop_hit:
+                text, cut = stops.feed(decoder.decode(raw))
+                if text or cut:
                     yield Piece(text, pending_logprobs)
                     pending_logprobs = []
-                if stop_hit:
-                    reason = "stop"
+                if cut:
+                    reason = cut
                     break
                 if produced < limit:
                     llama.eval([token])
-            if not stop_hit:
+            if not cut:
                 tail = stops.flush(decoder.decode(b"", final=True))
                 if tail or pending_logprobs:
                     yield Piece(tail, pending_logprobs)

@@ -8,11 +8,13 @@
 | 400    | invalid_request_error  | code `context_length_exceeded`: prompt too long    |
 | 401    | invalid_request_error  | code `invalid_api_key`: missing or wrong key       |
 | 403    | invalid_request_error  | code `invalid_host`: non-loopback Host on loopback |
+| 403    | invalid_request_error  | a `--restricted-key` asks for a model              |
 | 404    | invalid_request_error  | code `model_not_found`, or an unknown path         |
 | 405    | invalid_request_error  | a wrong method                                     |
 | 413    | invalid_request_error  | code `request_too_large`: body over the limit      |
 | 429    | requests / tokens      | code `rate_limit_exceeded`, with Retry-After       |
 | 500    | server_error           | a bug in the sandbox itself, never bad input       |
+| 500/503| server_error           | asked for: `X-Sandbox-Fail`, `--flaky` (failures.py) |
 """
 
 from __future__ import annotations

@@ -94,11 +94,16 @@ def start(
     rpm: int | None = None,
     tpm: int | None = None,
     threads: int | None = None,
+    moderate: Iterable[str] = (),
+    flaky: int | None = None,
+    restricted_keys: Iterable[str] = (),
     timeout: float = START_TIMEOUT_SECONDS,
     state_file: Path | None = None,
     detach: bool = False,
 ) -> SandboxProcess:
-    """Start a new sandbox process and wait until it answers. Keys travel by environment."""
+    """Start a new sandbox process and wait until it answers. Keys travel by environment.
+
+    `moderate`, `flaky` and `restricted_keys` are the teaching switches (`failures.py`)."""
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     ready_file = state_file or folder / f"sandbox-{os.getpid()}-{time.monotonic_ns()}.json"
@@ -116,14 +121,20 @@ def start(
         "--state-file",
         str(ready_file),
     ]
-    for flag, value in (("--rpm", rpm), ("--tpm", tpm), ("--threads", threads)):
+    words = ",".join(w for w in moderate if w)
+    options = {"--rpm": rpm, "--tpm": tpm, "--threads": threads, "--flaky": flaky}
+    for flag, value in [*options.items(), ("--moderate", words or None)]:
         if value is not None:
             command += [flag, str(value)]
     env = dict(os.environ)
-    env.pop(environment.SANDBOX_API_KEYS, None)
-    keys = [k for k in api_keys if k]
-    if keys:
-        env[environment.SANDBOX_API_KEYS] = ",".join(keys)
+    for variable, given in (
+        (environment.SANDBOX_API_KEYS, api_keys),
+        (environment.SANDBOX_RESTRICTED_KEYS, restricted_keys),
+    ):
+        env.pop(variable, None)
+        keys = [k for k in given if k]
+        if keys:
+            env[variable] = ",".join(keys)
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
             command,

@@ -1,41 +1,53 @@
-"""Stop sequences, matched on text as it streams, so no part of a stop is ever sent.
+"""Stop sequences, and words a moderated sandbox refuses, matched on text as it streams, so
+no part of either is ever sent.
 
-Text that could be the beginning of a stop sequence is held back until the next piece
-decides: it is either the stop (cut there, generation ends) or ordinary text (sent).
+Text that could be the beginning of one is held back until the next piece decides: it is
+either the stop (cut there, generation ends with "stop"), a flagged word (cut there, ends
+with "content_filter"; matched whatever its case), or ordinary text (sent).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["StopMatcher"]
 
 
 class StopMatcher:
-    """Holds back text that might be the start of a stop sequence until it is sure."""
+    """Holds back text that might be the start of a stop or a flagged word until it is sure."""
 
-    def __init__(self, stops: Sequence[str]) -> None:
+    def __init__(self, stops: Sequence[str], flagged: Sequence[str] = ()) -> None:
         self.stops = [s for s in stops if s]
+        self.flagged = [w.lower() for w in flagged if w]
+        self._flagged = [re.compile(re.escape(w), re.IGNORECASE) for w in self.flagged]
         self.held = ""
 
-    def feed(self, text: str) -> tuple[str, bool]:
+    def feed(self, text: str) -> tuple[str, str | None]:
+        """(text safe to send, why generation must end: "stop", "content_filter" or None)."""
         self.held += text
-        if not self.stops:
+        if not self.stops and not self.flagged:
             out, self.held = self.held, ""
-            return out, False
-        hits = [i for i in (self.held.find(s) for s in self.stops) if i >= 0]
+            return out, None
+        hits = [(i, "stop") for i in (self.held.find(s) for s in self.stops) if i >= 0]
+        hits += [(m.start(), "content_filter") for p in self._flagged if (m := p.search(self.held))]
         if hits:
-            out = self.held[: min(hits)]
-            self.held = ""
-            return out, True
-        keep = max((_overlap(self.held, s) for s in self.stops), default=0)
+            at, reason = min(hits)
+            out, self.held = self.held[:at], ""
+            return out, reason
+        lowered = self.held.lower()
+        keep = max(
+            [_overlap(self.held, s) for s in self.stops]
+            + [_overlap(lowered, w) for w in self.flagged],
+            default=0,
+        )
         cut = len(self.held) - keep
         out, self.held = self.held[:cut], self.held[cut:]
-        return out, False
+        return out, None
 
     def flush(self, text: str) -> str:
-        out, stopped = self.feed(text)
-        if not stopped:
+        out, reason = self.feed(text)
+        if reason is None:
             out, self.held = out + self.held, ""
         return out
 

@@ -1,0 +1,78 @@
+"""Teaching switches: failures a lesson can show for real, raised where real ones are.
+
+| switch                              | answer                                                |
+|-------------------------------------|-------------------------------------------------------|
+| header `X-Sandbox-Fail: 500`        | 500 `server_error`, `x-should-retry: true`            |
+| header `X-Sandbox-Fail: 503`        | 503 `server_error` (overloaded), `x-should-retry: true` |
+| `--flaky N`                         | the first of every N model requests: that 503         |
+| `--restricted-key KEY`              | a valid key that may list models but not use one: 403 |
+| `--moderate WORD[,WORD]`            | a choice that writes one ends with `content_filter`   |
+
+Each becomes a `SandboxAPIError` raised after the key and rate-limit checks, so it travels
+the same path as every other error (OpenAI's envelope, its status, its headers), and the
+official SDK reacts as it does to OpenAI: it retries the 5xx answers (`max_retries`) and
+raises `InternalServerError`, `PermissionDeniedError`. `--moderate` is applied while the
+model writes (`stops.py`). The messages are OpenAI's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+from starlette.requests import Request
+
+from .errors import SandboxAPIError
+
+__all__ = ["FAIL_HEADER", "TeachingSwitches"]
+
+FAIL_HEADER = "x-sandbox-fail"
+_SERVER_ERRORS = {
+    500: "The server had an error while processing your request. Sorry about that!",
+    503: "The server is overloaded or not ready yet.",
+}
+
+
+class TeachingSwitches:
+    def __init__(self, flaky: int | None, restricted_keys: frozenset[str]) -> None:
+        self._flaky = flaky
+        self._restricted = {_digest(k) for k in restricted_keys}
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def check(self, request: Request, model: str) -> None:
+        """Raise the failure this request was switched to, if any."""
+        if self._restricted:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and _digest(token.strip()) in self._restricted:
+                raise SandboxAPIError(
+                    403,
+                    f"You are not allowed to sample from this model ({model}): this key is "
+                    "restricted. Check the key's permissions, or use another key.",
+                )
+        asked = request.headers.get(FAIL_HEADER, "").strip()
+        if asked:
+            status = int(asked) if asked.isdigit() else 0
+            if status not in _SERVER_ERRORS:
+                raise SandboxAPIError(
+                    400,
+                    f"{FAIL_HEADER} takes 500 or 503, not {asked!r}.",
+                    param=FAIL_HEADER,
+                )
+            raise _server_error(status)
+        if self._flaky:
+            with self._lock:
+                self._count += 1
+                fails = self._count % self._flaky == 1 or self._flaky == 1
+            if fails:
+                raise _server_error(503)
+
+
+def _server_error(status: int) -> SandboxAPIError:
+    return SandboxAPIError(
+        status, _SERVER_ERRORS[status], type="server_error", headers={"x-should-retry": "true"}
+    )
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

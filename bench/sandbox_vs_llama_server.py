@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterator
 import openai
 
 from llmwidgets.sandbox import start
-from llmwidgets.sandbox.engine import CHAT_MODEL_ID, default_model_path, default_threads
+from llmwidgets.sandbox.engine import CHAT_MODEL_ID, default_model_path
+from llmwidgets.sandbox.threads import ThreadBudget
 
 QUESTION = "List five animals that live in the ocean, one per line, with a fact about each."
 
@@ -81,7 +82,7 @@ def over_http(client: openai.OpenAI, model: str) -> Contender:
 def in_process() -> Contender:
     from llama_cpp import Llama
 
-    threads = default_threads()
+    threads = ThreadBudget().initial
     llm = Llama(
         str(default_model_path()),
         n_ctx=CONTEXT,
@@ -103,7 +104,7 @@ def in_process() -> Contender:
 
 def llama_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    threads = str(default_threads())
+    threads = str(ThreadBudget().initial)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -166,7 +167,7 @@ def main() -> None:
         server.terminate()
         server.wait(10)
 
-    print(f"{runs} runs each, {MAX_TOKENS} max tokens, {default_threads()} threads, median")
+    print(f"{runs} runs each, {MAX_TOKENS} max tokens, {ThreadBudget().initial} threads, median")
     print(f"{'':26} {'first token':>12} {'tokens/s':>9}")
     medians = {}
     for name, rows in results.items():

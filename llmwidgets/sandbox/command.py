@@ -58,7 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             f"(or {environment.SANDBOX_RESTRICTED_KEYS})"
         ),
     )
-    parser.add_argument("--threads", type=int, help="llama.cpp threads (default: fitted to the free cores, at most 2)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="llama.cpp threads (default: fitted to the free cores, at most 2)",
+    )
     parser.add_argument("--state-file", type=Path, help=argparse.SUPPRESS)
 
 

@@ -166,7 +166,7 @@ WEATHER_QUESTION = [{"role": "user", "content": "What is the weather in Paris?"}
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_required_tool_call_validates(sandbox: openai.OpenAI, stream: bool) -> None:
+def test_required_tool_calls_validate(sandbox: openai.OpenAI, stream: bool) -> None:
     params = dict(
         messages=WEATHER_QUESTION,
         tools=[WEATHER, ADD],
@@ -176,21 +176,53 @@ def test_required_tool_call_validates(sandbox: openai.OpenAI, stream: bool) -> N
     )
     if stream:
         chunks = list(ask(sandbox, stream=True, **params))
-        calls = [tc for c in chunks for tc in (c.choices[0].delta.tool_calls or [])]
         assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == [
             "tool_calls"
         ]
-        (call,) = calls
-        assert call.index == 0
-        name, arguments = call.function.name, call.function.arguments
+        calls = streamed_calls(chunks)
     else:
         choice = ask(sandbox, **params).choices[0]
         assert choice.finish_reason == "tool_calls"
         assert choice.message.content is None
-        (call,) = choice.message.tool_calls
-        name, arguments = call.function.name, call.function.arguments
-    tool = {"get_weather": WEATHER, "add": ADD}[name]
-    jsonschema.validate(json.loads(arguments), tool["function"]["parameters"])
+        calls = [(c.id, c.function.name, c.function.arguments) for c in choice.message.tool_calls]
+    assert calls
+    for _, name, arguments in calls:
+        tool = {"get_weather": WEATHER, "add": ADD}[name]
+        jsonschema.validate(json.loads(arguments), tool["function"]["parameters"])
+
+
+def streamed_calls(chunks: list) -> list[tuple[str, str, str]]:
+    """(id, name, arguments) per call, checking OpenAI's delta shape on the way: a call's
+    first delta has its id, type and name with empty arguments; then only argument pieces."""
+    calls: dict[int, list] = {}
+    for chunk in chunks:
+        for delta in chunk.choices[0].delta.tool_calls or () if chunk.choices else ():
+            if delta.index not in calls:
+                assert delta.id and delta.type == "function" and delta.function.name
+                assert delta.function.arguments == ""
+                calls[delta.index] = [delta.id, delta.function.name, ""]
+            else:
+                assert delta.id is None and delta.function.name is None
+                calls[delta.index][2] += delta.function.arguments
+    assert sorted(calls) == list(range(len(calls)))
+    return [tuple(calls[i]) for i in sorted(calls)]
+
+
+def test_parallel_calls_one_per_line_unless_turned_off(sandbox: openai.OpenAI) -> None:
+    """`parallel_tool_calls` (default true) lets one message hold several calls, streamed
+    with an `index` each; false allows one. Seed 1 makes the small model write two."""
+    two_cities = [{"role": "user", "content": "What is the weather in Paris and in Rome?"}]
+    params = dict(messages=two_cities, tools=[WEATHER], tool_choice="required", seed=1)
+    whole = ask(sandbox, max_tokens=120, **params).choices[0].message.tool_calls
+    streamed = streamed_calls(list(ask(sandbox, max_tokens=120, stream=True, **params)))
+    single = ask(sandbox, max_tokens=120, parallel_tool_calls=False, **params)
+    cities = [json.loads(c.function.arguments)["city"] for c in whole]
+    assert cities == ["Paris", "Rome"]
+    assert [(name, args) for _, name, args in streamed] == [
+        (c.function.name, c.function.arguments) for c in whole
+    ]
+    assert len(single.choices[0].message.tool_calls) == 1
+    assert len({c.id for c in whole}) == 2
 
 
 NAMED = {"type": "function", "function": {"name": "add"}}
@@ -360,7 +392,7 @@ def test_a_pydantic_function_tool_with_defs_is_called(sandbox: openai.OpenAI) ->
     tool = openai.pydantic_function_tool(GetWeather)
     assert "$defs" in tool["function"]["parameters"]
     reply = ask(sandbox, messages=WEATHER_QUESTION, tools=[tool], tool_choice="required", seed=3)
-    (call,) = reply.choices[0].message.tool_calls
-    arguments = json.loads(call.function.arguments)
-    jsonschema.validate(arguments, tool["function"]["parameters"])
-    assert GetWeather.model_validate(arguments).unit in Unit
+    for call in reply.choices[0].message.tool_calls:
+        arguments = json.loads(call.function.arguments)
+        jsonschema.validate(arguments, tool["function"]["parameters"])
+        assert GetWeather.model_validate(arguments).unit in Unit

@@ -129,7 +129,8 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             return Response(status_code=499)  # nobody reads it: the connection is gone
         for index, item in produced:
             absorb(results[index], item)
-        results = [job.finish_choice(r) for r in results]
+        for result in results:
+            job.finish_choice(result)
         body = job.completion(results)
         limiter.record_tokens(who, body["usage"]["total_tokens"])
         return JSONResponse(body, headers=headers)

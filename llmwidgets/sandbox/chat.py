@@ -7,7 +7,6 @@ and never a failure half-way through a stream.
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 import time
@@ -21,6 +20,7 @@ from .errors import SandboxAPIError
 from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
 from .prompt import template_messages, text_of, tools_in_play
 from .schemas import ChatRequest, NamedToolChoice
+from .toolcalls import CallReader
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
@@ -55,7 +55,7 @@ class ChoiceResult:
     completion_tokens: int = 0
     cached_tokens: int = 0
     logprobs: list[dict[str, Any]] = field(default_factory=list)
-    tool_call: dict[str, Any] | None = None
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,7 +76,8 @@ class ChatJob:
     def plan(cls, request: ChatRequest, engine: Engine, *, flagged: Sequence[str] = ()) -> ChatJob:
         check_model(request.model, kind="chat")
         tools, tool_mode = tools_in_play(request)
-        prompt = engine.tokenize(engine.render(template_messages(request, tools)))
+        parallel = request.parallel_tool_calls is not False
+        prompt = engine.tokenize(engine.render(template_messages(request, tools, parallel)))
         asked = request.token_limit
         if len(prompt) + (asked or 1) > engine.n_ctx:
             raise SandboxAPIError(
@@ -117,29 +118,26 @@ class ChatJob:
             if cancel.is_set():
                 return
 
-    def finish_choice(self, result: ChoiceResult) -> ChoiceResult:
-        """Turn a generated tool-call object into `tool_calls`. The finish_reason is
-        "tool_calls", except for a named `tool_choice`, which OpenAI ends with "stop"
-        (streamed or not; vLLM copies this): clients must look at `message.tool_calls`."""
+    def reader(self) -> CallReader:
+        """Reads a choice's text into content or tool calls, as it streams (toolcalls.py)."""
+        return CallReader(self.tool_mode)
+
+    def finish_choice(self, result: ChoiceResult, reader: CallReader | None = None) -> None:
+        """Turn generated calls into `tool_calls` (a stream passes the reader it used, so the
+        ids it sent are kept). The finish_reason is "tool_calls", except for a named
+        `tool_choice`, which OpenAI ends with "stop" (streamed or not; vLLM copies this):
+        clients must look at `message.tool_calls`. Calls cut off by `length` stay text."""
         if self.tool_mode == "none" or result.finish_reason != "stop":
-            return result
-        try:
-            call = json.loads(result.text, strict=False)
-        except json.JSONDecodeError:
-            return result
-        names = {t["name"] for t in self.tools}
-        if not (isinstance(call, dict) and call.get("name") in names):
-            return result
-        result.tool_call = {
-            "index": 0,
-            "id": "call_" + secrets.token_hex(12),
-            "type": "function",
-            "function": {"name": call["name"], "arguments": json.dumps(call.get("arguments", {}))},
-        }
-        result.text = ""
+            return
+        if reader is None:
+            reader = self.reader()
+            reader.feed(result.text)
+        if not reader.tool_calls:
+            return
+        result.tool_calls = reader.tool_calls
+        result.text = reader.text
         named = isinstance(self.request.tool_choice, NamedToolChoice)
         result.finish_reason = "stop" if named else "tool_calls"
-        return result
 
     # -- response shapes ----------------------------------------------------------------
 
@@ -148,12 +146,12 @@ class ChatJob:
         for r in results:
             message: dict[str, Any] = {
                 "role": "assistant",
-                "content": None if r.tool_call else r.text,
+                "content": r.text if r.text or not r.tool_calls else None,
                 "refusal": None,
                 "annotations": [],
             }
-            if r.tool_call:
-                message["tool_calls"] = [{k: v for k, v in r.tool_call.items() if k != "index"}]
+            if r.tool_calls:
+                message["tool_calls"] = r.tool_calls
             choices.append(
                 {
                     "index": r.index,
@@ -241,7 +239,11 @@ def _logit_bias(request: ChatRequest, engine: Engine) -> dict[int, float]:
 def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) -> str | None:
     if tool_mode != "none":
         try:
-            return tool_call_grammar(tools, allow_text=tool_mode == "auto")
+            return tool_call_grammar(
+                tools,
+                allow_text=tool_mode == "auto",
+                parallel=request.parallel_tool_calls is not False,
+            )
         except ValueError as exc:
             raise SandboxAPIError(
                 400, f"Invalid function parameters: {exc}", param="tools"

@@ -39,8 +39,15 @@ def json_schema_grammar(schema: dict[str, Any], prop_order: list[str] | None = N
     return grammar.replace(_LOOSE_CHAR, _STRICT_CHAR)
 
 
-def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
-    """A call of one of `tools` ({"name", "parameters"}), or free text when allowed."""
+# Parallel calls: one per line, at most this many in one message.
+MAX_PARALLEL_CALLS = 4
+
+
+def tool_call_grammar(
+    tools: list[dict[str, Any]], *, allow_text: bool, parallel: bool = True
+) -> str:
+    """A call of one of `tools` ({"name", "parameters"}), several one per line when
+    `parallel`, or free text when allowed."""
     calls, definitions = [], {}
     for tool in tools:
         parameters, own = _hoisted(tool.get("parameters") or {"type": "object"}, tool["name"])
@@ -56,10 +63,11 @@ def tool_call_grammar(tools: list[dict[str, Any]], *, allow_text: bool) -> str:
     if definitions:
         schema = {**schema, "$defs": definitions}
     grammar = json_schema_grammar(schema, prop_order=["name", "arguments"])
-    if not allow_text:
-        return grammar
     renamed = re.sub(r"^root ::=", "tool-call ::=", grammar, flags=re.MULTILINE)
-    return renamed + "\nroot ::= tool-call | free-text\nfree-text ::= [^{ \\t\\n] [^\\x00]*\n"
+    more = f' ("\\n" tool-call){{0,{MAX_PARALLEL_CALLS - 1}}}' if parallel else ""
+    root = f"tool-call{more}" + (" | free-text" if allow_text else "")
+    free = "\nfree-text ::= [^{ \\t\\n] [^\\x00]*" if allow_text else ""
+    return f"{renamed}\nroot ::= {root}{free}\n"
 
 
 def _hoisted(parameters: dict[str, Any], tool: str) -> tuple[dict[str, Any], dict[str, Any]]:

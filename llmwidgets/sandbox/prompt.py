@@ -17,8 +17,9 @@ __all__ = ["template_messages", "text_of", "tools_in_play"]
 
 _TOOL_PREAMBLE = (
     "You can call these functions. To call one, answer with only a JSON object "
-    '{"name": <function name>, "arguments": <arguments object>}.\nFunctions:\n'
+    '{"name": <function name>, "arguments": <arguments object>}.'
 )
+_PARALLEL = " Only when one call is not enough, write several such objects, one per line."
 
 
 def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
@@ -53,7 +54,9 @@ def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
     return tools, "forced" if choice == "required" else "auto"
 
 
-def template_messages(request: ChatRequest, tools: list[dict[str, Any]]) -> list[dict[str, str]]:
+def template_messages(
+    request: ChatRequest, tools: list[dict[str, Any]], parallel: bool = True
+) -> list[dict[str, str]]:
     """Messages as the model's template wants them: plain strings, tool traffic spelled out."""
     out = []
     for message in request.messages:
@@ -74,7 +77,7 @@ def template_messages(request: ChatRequest, tools: list[dict[str, Any]]) -> list
             f"{json.dumps(t['parameters'] or {'type': 'object'})}"
             for t in tools
         )
-        preamble = _TOOL_PREAMBLE + described
+        preamble = _TOOL_PREAMBLE + (_PARALLEL if parallel else "") + "\nFunctions:\n" + described
         if out and out[0]["role"] == "system":
             out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + preamble}
         else:

@@ -2,7 +2,8 @@
 
 Per choice: a first delta with the role, content deltas, one delta with the finish_reason;
 then, with `stream_options.include_usage`, a chunk with `choices: []` and the usage; then
-`data: [DONE]`. A tool call is sent whole, in one delta with `index`, once it is complete.
+`data: [DONE]`. A tool call streams as OpenAI's do: a delta with its `index`, `id`, `type`
+and name (empty arguments), then its arguments in fragments (`toolcalls.py` reads them).
 An error after the stream has started travels inside it, as OpenAI's envelope.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from .chat import ChatJob, ChoiceResult
 from .engine import Engine, Finish
 from .errors import SandboxAPIError, envelope
+from .toolcalls import Delta
 from .worker import EngineWorker
 
 __all__ = ["absorb", "stream_events"]
@@ -30,7 +32,7 @@ async def stream_events(
 ) -> AsyncIterator[str]:
     """The chunk stream: role first, content deltas, one finish per choice, usage, [DONE]."""
     results = [ChoiceResult(i) for i in range(job.n)]
-    buffering = [job.tool_mode == "forced"] * job.n
+    readers = [job.reader() for _ in range(job.n)]
     started: set[int] = set()
 
     def event(choices: list[dict[str, Any]], usage: dict[str, Any] | None = None) -> str:
@@ -47,18 +49,16 @@ async def stream_events(
                 )
             if isinstance(item, Finish):
                 absorb(result, item)
-                job.finish_choice(result)
-                if result.tool_call:
-                    yield event([job.delta(index, {"tool_calls": [result.tool_call]})])
-                elif buffering[index] and result.text:
-                    yield event([job.delta(index, {"content": result.text})])
+                job.finish_choice(result, readers[index])
                 yield event([job.delta(index, {}, result.finish_reason)])
                 continue
-            if job.tool_mode == "auto" and not result.text and item.text.lstrip().startswith("{"):
-                buffering[index] = True
             absorb(result, item)
-            if not buffering[index] and (item.text or item.logprobs):
-                yield event([job.delta(index, {"content": item.text}, logprobs=item.logprobs)])
+            deltas = readers[index].feed(item.text)
+            if not deltas and item.logprobs:  # logprobs of tokens that wrote nothing yet
+                deltas = [Delta("content")]
+            for i, delta in enumerate(deltas):
+                logprobs = item.logprobs if i == len(deltas) - 1 else None
+                yield event([job.delta(index, _wire(delta), logprobs=logprobs)])
     except SandboxAPIError as exc:
         yield f"data: {json.dumps(exc.to_dict())}\n\n"
         return
@@ -71,6 +71,19 @@ async def stream_events(
     if include_usage:
         yield event([], usage)
     yield "data: [DONE]\n\n"
+
+
+def _wire(delta: Delta) -> dict[str, Any]:
+    """A reader's delta as OpenAI sends it: a call starts with its id, type, name and empty
+    arguments; its arguments follow in fragments, under the same `index`."""
+    if delta.kind == "content":
+        return {"content": delta.text}
+    if delta.kind == "call":
+        function = {"name": delta.text, "arguments": ""}
+        call = {"index": delta.index, "id": delta.id, "type": "function", "function": function}
+    else:
+        call = {"index": delta.index, "function": {"arguments": delta.text}}
+    return {"tool_calls": [call]}
 
 
 def absorb(result: ChoiceResult, item: Any) -> None:

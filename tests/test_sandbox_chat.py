@@ -396,3 +396,24 @@ def test_a_pydantic_function_tool_with_defs_is_called(sandbox: openai.OpenAI) ->
         arguments = json.loads(call.function.arguments)
         jsonschema.validate(arguments, tool["function"]["parameters"])
         assert GetWeather.model_validate(arguments).unit in Unit
+
+
+def test_allowed_tools_limit_the_calls_to_a_subset(sandbox: openai.OpenAI) -> None:
+    """`allowed_tools` keeps the tool list whole (a provider's prompt cache still matches)
+    and lets the model call only some of it."""
+    only_add = {
+        "type": "allowed_tools",
+        "allowed_tools": {
+            "mode": "required",
+            "tools": [{"type": "function", "function": {"name": "add"}}],
+        },
+    }
+    reply = ask(
+        sandbox, messages=WEATHER_QUESTION, tools=[WEATHER, ADD], tool_choice=only_add, seed=1
+    )
+    calls = reply.choices[0].message.tool_calls
+    assert calls and {c.function.name for c in calls} == {"add"}
+    assert reply.choices[0].finish_reason == "tool_calls"
+    with pytest.raises(openai.BadRequestError) as raised:
+        ask(sandbox, messages=WEATHER_QUESTION, tools=[WEATHER], tool_choice=only_add)
+    assert raised.value.param == "tool_choice.allowed_tools.tools"

@@ -303,3 +303,31 @@ def test_a_tool_message_may_carry_a_name(wire: httpx2.Client) -> None:
         wire.post("/chat/completions", json={"model": MODEL, "messages": messages}).status_code
         == 200
     )
+
+
+CUSTOM = {"type": "custom", "custom": {"name": "shell", "description": "Run a command."}}
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"tools": [CUSTOM]}, "tools[0]"),
+        ({"tools": [CUSTOM], "tool_choice": {"type": "custom", "custom": {"name": "shell"}}}, None),
+        ({"tools": [{"type": "function", "function": {"name": 5}}]}, "tools[0].function.name"),
+        ({"tool_choice": {"type": "function", "function": {}}}, "tool_choice.function.name"),
+    ],
+)
+def test_newer_tool_shapes_parse_and_get_openai_answers(
+    wire: httpx2.Client, extra: dict, param: str | None
+) -> None:
+    """Custom tools and custom/allowed_tools choices are valid requests: the sandbox answers
+    as OpenAI does for a model without custom tools (400 naming the tool), never with
+    "unrecognized argument"; a malformed one names the exact field."""
+    response = wire.post("/chat/completions", json={"model": MODEL, "messages": HELLO, **extra})
+    assert response.status_code == 400
+    error = envelope_of(response)
+    assert "Unrecognized" not in error["message"]
+    if param:
+        assert error["param"] == param
+    else:
+        assert error["param"] in ("tools[0]", "tool_choice")

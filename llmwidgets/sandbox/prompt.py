@@ -11,7 +11,15 @@ import json
 from typing import Any
 
 from .errors import SandboxAPIError
-from .schemas import AssistantMessage, ChatRequest, NamedToolChoice, ToolMessage
+from .schemas import (
+    AllowedToolsChoice,
+    AssistantMessage,
+    ChatRequest,
+    CustomTool,
+    NamedCustomToolChoice,
+    NamedToolChoice,
+    ToolMessage,
+)
 
 __all__ = ["template_messages", "text_of", "tools_in_play"]
 
@@ -24,6 +32,21 @@ _PARALLEL = " Only when one call is not enough, write several such objects, one 
 
 def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
     """The tools the model may call and how: "none", "auto", or "forced" (required/named)."""
+    choice = request.tool_choice
+    for i, t in enumerate(request.tools or []):
+        if isinstance(t, CustomTool) and choice != "none":
+            raise SandboxAPIError(
+                400,
+                f"Custom tools are not supported with the model '{request.model}' (custom tool "
+                f"'{t.custom.name}'): describe it as a function tool instead.",
+                param=f"tools[{i}]",
+            )
+    if isinstance(choice, NamedCustomToolChoice):
+        raise SandboxAPIError(
+            400,
+            f"Custom tools are not supported with the model '{request.model}'.",
+            param="tool_choice",
+        )
     tools = [
         {
             "name": t.function.name,
@@ -31,8 +54,21 @@ def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
             "parameters": t.function.parameters,
         }
         for t in request.tools or []
+        if not isinstance(t, CustomTool)
     ]
-    choice = request.tool_choice
+    if isinstance(choice, AllowedToolsChoice):
+        allowed = choice.allowed_tools
+        names = [(t.get("function") or {}).get("name") for t in allowed.tools]
+        unknown = [n for n in names if n not in {t["name"] for t in tools}]
+        if unknown:
+            raise SandboxAPIError(
+                400,
+                f"Invalid value for 'tool_choice.allowed_tools.tools': no function named "
+                f"{unknown[0]!r} in 'tools'.",
+                param="tool_choice.allowed_tools.tools",
+            )
+        tools = [t for t in tools if t["name"] in names]
+        return tools, "forced" if allowed.mode == "required" else "auto"
     if not tools:
         if choice not in (None, "none"):
             raise SandboxAPIError(

@@ -101,6 +101,23 @@ class Tool(_Strict):
     function: FunctionDefinition
 
 
+class CustomToolDefinition(_Strict):
+    name: str
+    description: str = NOT_NULL
+    format: dict[str, Any] = NOT_NULL
+
+
+class CustomTool(_Strict):
+    """Free-text tools (GPT-5's). Valid requests, which the sandbox's model cannot serve:
+    it answers as OpenAI does for a model without them (prompt.py)."""
+
+    type: Literal["custom"]
+    custom: CustomToolDefinition
+
+
+AnyTool = Annotated[Tool | CustomTool, Field(discriminator="type")]
+
+
 class NamedFunction(_Strict):
     name: str
 
@@ -108,6 +125,29 @@ class NamedFunction(_Strict):
 class NamedToolChoice(_Strict):
     type: Literal["function"]
     function: NamedFunction
+
+
+class NamedCustomToolChoice(_Strict):
+    type: Literal["custom"]
+    custom: NamedFunction
+
+
+class AllowedTools(_Strict):
+    mode: Literal["auto", "required"]
+    tools: Annotated[list[dict[str, Any]], Field(min_length=1)]
+
+
+class AllowedToolsChoice(_Strict):
+    """Only these of `tools` may be called, in this mode: the tool list itself stays the
+    same from request to request (so a provider's prompt cache still works)."""
+
+    type: Literal["allowed_tools"]
+    allowed_tools: AllowedTools
+
+
+ToolChoiceObject = Annotated[
+    NamedToolChoice | NamedCustomToolChoice | AllowedToolsChoice, Field(discriminator="type")
+]
 
 
 class JSONSchemaFormat(_Strict):
@@ -159,8 +199,8 @@ class ChatRequest(_Strict):
     logprobs: bool | None = None
     top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
     response_format: ResponseFormat = NOT_NULL
-    tools: list[Tool] = NOT_NULL
-    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice = NOT_NULL
+    tools: list[AnyTool] = NOT_NULL
+    tool_choice: Literal["none", "auto", "required"] | ToolChoiceObject = NOT_NULL
     parallel_tool_calls: bool = NOT_NULL
     stream: bool | None = None
     stream_options: StreamOptions | None = None
@@ -242,21 +282,31 @@ def _to_api_error(exc: ValidationError) -> SandboxAPIError:
     return SandboxAPIError(400, f"Invalid value for '{param}': {first['msg']}.", param=param)
 
 
+# Where a discriminated union puts its tag in pydantic's error path: after these fields, and
+# after an item of these lists. A new discriminated union needs its name here.
+_TAGGED_FIELDS = frozenset({"response_format", "tool_choice"})
+_TAGGED_LISTS = frozenset({"messages", "tools"})
+
+
 def _param_path(loc: tuple[Any, ...]) -> str:
-    """('messages', 0, 'user', 'content') -> 'messages[0].content': union labels dropped."""
-    out = ""
-    for i, part in enumerate(loc):
-        previous = loc[i - 1] if i else None
+    """('messages', 0, 'user', 'content') -> 'messages[0].content': union labels dropped,
+    and the tag a discriminated union puts right after its field or list item."""
+    out, tagged = "", ""  # `tagged`: the path whose union tag was already dropped
+    for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _is_union_label(str(part)) or (
-            previous == "response_format"
-            or (isinstance(previous, int) and loc[0] == "messages" and i == 2)
-        ):
+        elif _is_union_label(str(part)):
             continue
+        elif out != tagged and _holds_tagged_union(out):
+            tagged = out
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _holds_tagged_union(path: str) -> bool:
+    field, _, index = path.partition("[")
+    return path in _TAGGED_FIELDS or (field in _TAGGED_LISTS and index[:-1].isdigit())
 
 
 def _is_union_label(part: str) -> bool:

@@ -19,8 +19,9 @@ from .engine import CHAT_MODEL_ID, Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
 from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
 from .prompt import template_messages, text_of, tools_in_play
-from .schemas import ChatRequest, NamedToolChoice
+from .schemas import ChatRequest, JSONSchemaResponseFormat, NamedToolChoice
 from .toolcalls import CallReader
+from .validation import MAX_ATTEMPTS, Check, retry_seed, schema_check, tool_check
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
@@ -65,6 +66,7 @@ class ChatJob:
     sampling: Sampling
     tools: list[dict[str, Any]]
     tool_mode: str  # "none" | "auto" | "forced"
+    check: Check | None = None  # validate-and-resample (validation.py), when needed
     id: str = field(default_factory=lambda: "chatcmpl-" + secrets.token_hex(12))
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -103,7 +105,22 @@ class ChatJob:
             top_logprobs=request.top_logprobs or 0,
             flagged=flagged,
         )
-        return cls(request, prompt, sampling, tools, tool_mode)
+        job = cls(request, prompt, sampling, tools, tool_mode)
+        job.check = job._output_check()
+        return job
+
+    def _output_check(self) -> Check | None:
+        if self.tool_mode != "none":
+            return tool_check(self.tools, self._calls_in)
+        fmt = self.request.response_format
+        if isinstance(fmt, JSONSchemaResponseFormat):
+            return schema_check(fmt.json_schema.schema_ or {"type": "object"})
+        return None
+
+    def _calls_in(self, text: str) -> list[dict[str, Any]]:
+        reader = self.reader()
+        reader.feed(text)
+        return reader.tool_calls
 
     def choice_sampling(self, index: int) -> Sampling:
         """Choice i of n uses seed + i, so n choices differ and each is reproducible."""
@@ -113,10 +130,31 @@ class ChatJob:
     def run(self, engine: Engine, cancel: threading.Event) -> Iterator[tuple[int, Piece | Finish]]:
         """(choice index, piece or finish) for every choice in turn; runs on the worker."""
         for index in range(self.n):
-            for item in engine.generate(self.prompt, self.choice_sampling(index), cancel):
-                yield index, item
+            sampling = self.choice_sampling(index)
+            if self.check is None:
+                for item in engine.generate(self.prompt, sampling, cancel):
+                    yield index, item
+            else:
+                for item in self._checked(engine, sampling, cancel):
+                    yield index, item
             if cancel.is_set():
                 return
+
+    def _checked(
+        self, engine: Engine, sampling: Sampling, cancel: threading.Event
+    ) -> list[Piece | Finish]:
+        """One choice sampled until it passes the check (validation.py), whole."""
+        assert self.check is not None
+        for attempt in range(MAX_ATTEMPTS):
+            seed = retry_seed(sampling.seed, attempt)
+            items = list(engine.generate(self.prompt, replace(sampling, seed=seed), cancel))
+            finish = items[-1]
+            text = "".join(i.text for i in items if isinstance(i, Piece))
+            if cancel.is_set() or not isinstance(finish, Finish) or finish.reason != "stop":
+                break
+            if self.check(text):
+                break
+        return items
 
     def reader(self) -> CallReader:
         """Reads a choice's text into content or tool calls, as it streams (toolcalls.py)."""

@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["json_object_grammar", "json_schema_grammar", "tool_call_grammar"]
+__all__ = ["bounded", "json_object_grammar", "json_schema_grammar", "tool_call_grammar"]
 
 # llama.cpp's converter lets raw control characters into strings, which JSON forbids.
 _LOOSE_CHAR = 'char ::= [^"\\\\]'
@@ -33,7 +33,7 @@ def json_schema_grammar(schema: dict[str, Any], prop_order: list[str] | None = N
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
     try:
-        grammar = json_schema_to_gbnf(json.dumps(_bounded(schema)), prop_order=prop_order)
+        grammar = json_schema_to_gbnf(json.dumps(bounded(schema)), prop_order=prop_order)
     except Exception as exc:  # the converter raises bare exceptions for unsupported schemas
         raise ValueError(f"unsupported JSON schema: {exc}") from None
     return grammar.replace(_LOOSE_CHAR, _STRICT_CHAR)
@@ -97,13 +97,14 @@ def _hoisted(parameters: dict[str, Any], tool: str) -> tuple[dict[str, Any], dic
 _MAX_ENUMERATED_RANGE = 1000
 
 
-def _bounded(schema: Any) -> Any:
-    """Spell small bounded integer ranges as enums: the converter ignores minimum/maximum."""
+def bounded(schema: Any) -> Any:
+    """Spell small bounded ranges as enums (integers exactly, numbers in round steps): the
+    converter ignores minimum/maximum. What stays unbounded is checked after sampling."""
     if isinstance(schema, list):
-        return [_bounded(item) for item in schema]
+        return [bounded(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _bounded(value) for key, value in schema.items()}
+    out = {key: bounded(value) for key, value in schema.items()}
     if out.get("type") == "integer":
         low = out.get("minimum")
         high = out.get("maximum")
@@ -113,4 +114,31 @@ def _bounded(schema: Any) -> Any:
             high = math.ceil(out["exclusiveMaximum"]) - 1
         if low is not None and high is not None and 0 <= high - low < _MAX_ENUMERATED_RANGE:
             return {"enum": list(range(math.ceil(low), math.floor(high) + 1))}
+    if out.get("type") == "number" and "minimum" in out and "maximum" in out:
+        values = _decimal_steps(out["minimum"], out["maximum"])
+        if values:
+            return {"enum": values}
     return out
+
+
+# A bounded number becomes an enum of decimals on the finest of these steps that gives at
+# most this many values: [0, 1] in hundredths, [0, 10] in tenths, [1, 5] in fiftieths...
+_NUMBER_STEPS = ("0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10")
+_MAX_NUMBER_VALUES = 201
+
+
+def _decimal_steps(low: Any, high: Any) -> list[int | float]:
+    """Every multiple of a round step from `low` to `high`, as JSON numbers; [] if too many."""
+    from decimal import Decimal
+
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in (low, high)):
+        return []
+    first, last = Decimal(str(low)), Decimal(str(high))
+    for text in _NUMBER_STEPS:
+        step = Decimal(text)
+        start = math.ceil(first / step)
+        count = math.floor(last / step) - start + 1
+        if 0 < count <= _MAX_NUMBER_VALUES:
+            values = (step * (start + i) for i in range(count))
+            return [int(v) if v == v.to_integral_value() else float(v) for v in values]
+    return []

@@ -52,6 +52,7 @@ def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
             "name": t.function.name,
             "description": t.function.description or "",
             "parameters": t.function.parameters,
+            "strict": bool(t.function.strict),
         }
         for t in request.tools or []
         if not isinstance(t, CustomTool)

@@ -134,3 +134,48 @@ def test_the_real_model_meets_bounds_patterns_and_sizes(sandbox: openai.OpenAI, 
     chunks = sandbox.chat.completions.create(**params, stream=True)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == whole.choices[0].message.content
+
+
+def test_only_plain_bounds_become_an_enum_and_exclusive_bounds_hold() -> None:
+    assert "enum" not in bounded({"type": "integer", "minimum": 0, "maximum": 100, "multipleOf": 5})
+    assert 1 not in bounded({"type": "number", "minimum": 0, "exclusiveMaximum": 1})["enum"]
+    assert bounded({"type": "integer", "minimum": 5, "exclusiveMinimum": 0, "maximum": 7}) == {
+        "enum": [5, 6, 7]
+    }
+
+
+def test_a_property_named_definitions_is_kept() -> None:
+    from llmwidgets.sandbox.grammars import tool_call_grammar
+
+    parameters = {
+        "type": "object",
+        "properties": {"word": {"type": "string"}, "definitions": {"$ref": "#/$defs/Senses"}},
+        "required": ["word", "definitions"],
+        "$defs": {"Senses": {"type": "array", "items": {"type": "string"}}},
+    }
+    grammar = tool_call_grammar([{"name": "define", "parameters": parameters}], allow_text=False)
+    assert '\\"definitions\\"' in grammar
+
+
+def test_an_invalid_schema_is_a_400_not_a_failure_while_sampling(wire) -> None:
+    schema = {"type": "object", "properties": {"x": {"type": "number", "minimum": "5"}}}
+    body = {
+        "model": MODEL,
+        "messages": [{"role": "user", "content": "json"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}},
+    }
+    response = wire.post("/chat/completions", json=body)
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "response_format.json_schema.schema"
+
+
+def test_resampling_counts_every_attempt_and_the_first_cache() -> None:
+    engine = ScriptedEngine({retry_seed(5, 1): "[1, 2]"})
+    items = list(job_for(UNIQUE, engine).run(engine, threading.Event()))
+    finish = items[-1][1]
+    assert finish.completion_tokens == 2 * 3  # two attempts of 3 tokens each were generated
+
+
+def test_formats_are_checked() -> None:
+    check = schema_check({"type": "string", "format": "email"})
+    assert check is not None and check('"ada@example.org"') and not check('"not an email"')

@@ -21,7 +21,14 @@ from .grammars import json_object_grammar, json_schema_grammar, tool_call_gramma
 from .prompt import template_messages, text_of, tools_in_play
 from .schemas import ChatRequest, JSONSchemaResponseFormat, NamedToolChoice
 from .toolcalls import CallReader
-from .validation import MAX_ATTEMPTS, Check, retry_seed, schema_check, tool_check
+from .validation import (
+    MAX_ATTEMPTS,
+    Check,
+    retry_seed,
+    schema_check,
+    schema_problem,
+    tool_check,
+)
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
@@ -145,16 +152,20 @@ class ChatJob:
     ) -> list[Piece | Finish]:
         """One choice sampled until it passes the check (validation.py), whole."""
         assert self.check is not None
+        spent, cached = 0, None
         for attempt in range(MAX_ATTEMPTS):
             seed = retry_seed(sampling.seed, attempt)
             items = list(engine.generate(self.prompt, replace(sampling, seed=seed), cancel))
-            finish = items[-1]
+            last = items[-1]
+            if not isinstance(last, Finish):
+                raise RuntimeError("the engine ended a choice without a Finish")
+            finish: Finish = last
+            spent += finish.completion_tokens  # every attempt was generated, so it counts
+            cached = finish.cached_tokens if cached is None else cached  # the first one's
             text = "".join(i.text for i in items if isinstance(i, Piece))
-            if cancel.is_set() or not isinstance(finish, Finish) or finish.reason != "stop":
+            if cancel.is_set() or finish.reason != "stop" or self.check(text):
                 break
-            if self.check(text):
-                break
-        return items
+        return [*items[:-1], Finish(finish.reason, spent, cached or 0)]
 
     def reader(self) -> CallReader:
         """Reads a choice's text into content or tool calls, as it streams (toolcalls.py)."""
@@ -164,8 +175,10 @@ class ChatJob:
         """Turn generated calls into `tool_calls` (a stream passes the reader it used, so the
         ids it sent are kept). The finish_reason is "tool_calls", except for a named
         `tool_choice`, which OpenAI ends with "stop" (streamed or not; vLLM copies this):
-        clients must look at `message.tool_calls`. Calls cut off by `length` stay text."""
-        if self.tool_mode == "none" or result.finish_reason != "stop":
+        clients must look at `message.tool_calls`. A call cut off (by `length`, a stop
+        sequence, a filter) is returned as far as it got, with that finish_reason, as
+        OpenAI returns one, and as the stream already sent it."""
+        if self.tool_mode == "none":
             return
         if reader is None:
             reader = self.reader()
@@ -174,8 +187,9 @@ class ChatJob:
             return
         result.tool_calls = reader.tool_calls
         result.text = reader.text
-        named = isinstance(self.request.tool_choice, NamedToolChoice)
-        result.finish_reason = "stop" if named else "tool_calls"
+        if result.finish_reason == "stop" and reader.complete:
+            named = isinstance(self.request.tool_choice, NamedToolChoice)
+            result.finish_reason = "stop" if named else "tool_calls"
 
     # -- response shapes ----------------------------------------------------------------
 
@@ -275,6 +289,15 @@ def _logit_bias(request: ChatRequest, engine: Engine) -> dict[int, float]:
 
 
 def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) -> str | None:
+    for tool in tools:
+        problem = schema_problem(tool["parameters"] or {})
+        if problem:
+            raise SandboxAPIError(
+                400,
+                f"Invalid schema for function '{tool['name']}': {problem}",
+                param="tools",
+                code="invalid_function_parameters",
+            )
     if tool_mode != "none":
         try:
             return tool_call_grammar(
@@ -299,6 +322,13 @@ def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) 
             )
         return json_object_grammar()
     schema = fmt.json_schema.schema_ or {"type": "object"}
+    problem = schema_problem(schema)
+    if problem:
+        raise SandboxAPIError(
+            400,
+            f"Invalid schema for response_format '{fmt.json_schema.name}': {problem}",
+            param="response_format.json_schema.schema",
+        )
     try:
         return json_schema_grammar(schema)
     except ValueError as exc:

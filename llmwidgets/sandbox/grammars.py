@@ -86,12 +86,13 @@ def _hoisted(parameters: dict[str, Any], tool: str) -> tuple[dict[str, Any], dic
             return [moved(item) for item in node]
         if not isinstance(node, dict):
             return node
-        out = {k: moved(v) for k, v in node.items() if k not in ("$defs", "definitions")}
+        out = {k: moved(v) for k, v in node.items()}
         if isinstance(out.get("$ref"), str) and out["$ref"] in found:
             out["$ref"] = "#/$defs/" + found[out["$ref"]][0]
         return out
 
-    return moved(parameters), {new: moved(schema) for new, schema in found.values()}
+    root = {k: v for k, v in parameters.items() if k not in ("$defs", "definitions")}
+    return moved(root), {new: moved(schema) for new, schema in found.values()}
 
 
 _MAX_ENUMERATED_RANGE = 1000
@@ -105,20 +106,44 @@ def bounded(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     out = {key: bounded(value) for key, value in schema.items()}
-    if out.get("type") == "integer":
-        low = out.get("minimum")
-        high = out.get("maximum")
-        if "exclusiveMinimum" in out:
-            low = math.floor(out["exclusiveMinimum"]) + 1
-        if "exclusiveMaximum" in out:
-            high = math.ceil(out["exclusiveMaximum"]) - 1
-        if low is not None and high is not None and 0 <= high - low < _MAX_ENUMERATED_RANGE:
-            return {"enum": list(range(math.ceil(low), math.floor(high) + 1))}
-    if out.get("type") == "number" and "minimum" in out and "maximum" in out:
-        values = _decimal_steps(out["minimum"], out["maximum"])
-        if values:
-            return {"enum": values}
-    return out
+    if out.get("type") not in ("integer", "number") or not out.keys() <= _PLAIN_BOUNDS:
+        return out  # anything else alongside (multipleOf, not, ...) is checked after sampling
+    low = max(
+        (out[k] for k in ("minimum", "exclusiveMinimum") if _is_number(out.get(k))), default=None
+    )
+    high = min(
+        (out[k] for k in ("maximum", "exclusiveMaximum") if _is_number(out.get(k))), default=None
+    )
+    if low is None or high is None:
+        return out
+    if out["type"] == "integer":
+        values: list[int | float] = list(range(math.ceil(low), math.floor(high) + 1))
+        if len(values) > _MAX_ENUMERATED_RANGE:
+            return out
+    else:
+        values = _decimal_steps(low, high)
+    inside = [v for v in values if _within(v, out)]
+    return {"enum": inside} if inside else out
+
+
+_PLAIN_BOUNDS = frozenset(
+    {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "title", "description"}
+)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _within(value: float, node: dict[str, Any]) -> bool:
+    """The bounds of `node`, as JSON Schema means them (exclusive ones strictly)."""
+    checks = (
+        ("minimum", lambda v, b: v >= b),
+        ("maximum", lambda v, b: v <= b),
+        ("exclusiveMinimum", lambda v, b: v > b),
+        ("exclusiveMaximum", lambda v, b: v < b),
+    )
+    return all(ok(value, node[key]) for key, ok in checks if _is_number(node.get(key)))
 
 
 # A bounded number becomes an enum of decimals on the finest of these steps that gives at

@@ -59,7 +59,13 @@ def tools_in_play(request: ChatRequest) -> tuple[list[dict[str, Any]], str]:
     ]
     if isinstance(choice, AllowedToolsChoice):
         allowed = choice.allowed_tools
-        names = [(t.get("function") or {}).get("name") for t in allowed.tools]
+        if any(isinstance(t, NamedCustomToolChoice) for t in allowed.tools):
+            raise SandboxAPIError(
+                400,
+                f"Custom tools are not supported with the model '{request.model}'.",
+                param="tool_choice.allowed_tools.tools",
+            )
+        names = [t.function.name for t in allowed.tools if isinstance(t, NamedToolChoice)]
         unknown = [n for n in names if n not in {t["name"] for t in tools}]
         if unknown:
             raise SandboxAPIError(

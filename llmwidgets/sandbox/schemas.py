@@ -132,9 +132,12 @@ class NamedCustomToolChoice(_Strict):
     custom: NamedFunction
 
 
+ToolReference = Annotated[NamedToolChoice | NamedCustomToolChoice, Field(discriminator="type")]
+
+
 class AllowedTools(_Strict):
     mode: Literal["auto", "required"]
-    tools: Annotated[list[dict[str, Any]], Field(min_length=1)]
+    tools: Annotated[list[ToolReference], Field(min_length=1)]
 
 
 class AllowedToolsChoice(_Strict):
@@ -208,7 +211,7 @@ class ChatRequest(_Strict):
     user: str = NOT_NULL
     metadata: dict[str, str] | None = None
     store: bool | None = None
-    service_tier: str = NOT_NULL
+    service_tier: str | None = None
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
 
@@ -285,7 +288,7 @@ def _to_api_error(exc: ValidationError) -> SandboxAPIError:
 # Where a discriminated union puts its tag in pydantic's error path: after these fields, and
 # after an item of these lists. A new discriminated union needs its name here.
 _TAGGED_FIELDS = frozenset({"response_format", "tool_choice"})
-_TAGGED_LISTS = frozenset({"messages", "tools"})
+_TAGGED_LISTS = frozenset({"messages", "tools"})  # wherever they are, as allowed_tools.tools
 
 
 def _param_path(loc: tuple[Any, ...]) -> str:
@@ -305,7 +308,8 @@ def _param_path(loc: tuple[Any, ...]) -> str:
 
 
 def _holds_tagged_union(path: str) -> bool:
-    field, _, index = path.partition("[")
+    last = path.rpartition(".")[2]  # "tools[0]" in "tool_choice.allowed_tools.tools[0]" too
+    field, _, index = last.partition("[")
     return path in _TAGGED_FIELDS or (field in _TAGGED_LISTS and index[:-1].isdigit())
 
 

@@ -30,7 +30,10 @@ class ThreadBudget:
     def __init__(self, fixed: int | None = None) -> None:
         env = os.environ.get(environment.SANDBOX_THREADS)
         self.fixed = fixed or (max(1, int(env)) if env else None)
-        self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may run on
+            self.cores = len(os.sched_getaffinity(0))
+        else:
+            self.cores = os.cpu_count() or 1
         self.ceiling = max(1, min(MAX_THREADS, self.cores))
 
     @property

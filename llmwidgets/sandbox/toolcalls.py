@@ -57,7 +57,7 @@ class CallReader:
             return [Delta("content", text)] if text else []
         self._pending += text
         if self._plain is None:
-            start = self._pending.lstrip()
+            start = self._pending.lstrip(" \t\n")  # what the grammar lets a call start with
             if not start:
                 return []
             if self.mode == "auto" and not start.startswith("{"):
@@ -70,7 +70,8 @@ class CallReader:
 
     @property
     def tool_calls(self) -> list[dict[str, Any]]:
-        """The finished calls as a message's `tool_calls` (a cut-off call is left out)."""
+        """The calls as a message's `tool_calls`, a cut-off one with the arguments it got
+        (as OpenAI returns a call cut by `length`): the same as what was streamed."""
         return [
             {
                 "id": call.id,
@@ -78,8 +79,12 @@ class CallReader:
                 "function": {"name": call.name, "arguments": "".join(call.arguments)},
             }
             for call in self.calls
-            if call.done
         ]
+
+    @property
+    def complete(self) -> bool:
+        """Every call started was finished (nothing was cut off)."""
+        return all(call.done for call in self.calls)
 
     @property
     def text(self) -> str:

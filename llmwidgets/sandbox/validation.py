@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["MAX_ATTEMPTS", "retry_seed", "schema_check", "tool_check"]
+__all__ = ["MAX_ATTEMPTS", "retry_seed", "schema_check", "schema_problem", "tool_check"]
 
 MAX_ATTEMPTS = 4
 # Keywords the grammar does not enforce: their presence asks for a check after sampling.
@@ -26,6 +26,18 @@ _UNENFORCED = frozenset(
 )
 
 Check = Callable[[str], bool]
+
+
+def schema_problem(schema: dict[str, Any]) -> str | None:
+    """Why `schema` is not a JSON Schema, or None: a client's mistake is a 400, never a
+    failure half-way through sampling."""
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        return error.message
+    return None
 
 
 def needs_check(schema: Any) -> bool:
@@ -44,12 +56,14 @@ def schema_check(schema: dict[str, Any]) -> Check | None:
         return None
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
     def check(text: str) -> bool:
         try:
             return validator.is_valid(json.loads(text))
-        except json.JSONDecodeError:
+        except Exception:  # undecodable, too deep, a pattern the validator cannot compile
             return False
 
     return check

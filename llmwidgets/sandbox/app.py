@@ -11,12 +11,9 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import hashlib
 import hmac
-import math
-import struct
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from functools import partial
@@ -33,6 +30,7 @@ from starlette.routing import Route
 from ..providers import LOOPBACK_HOSTS
 from .chat import ChatJob, ChoiceResult, check_model
 from .embedder import EMBEDDING_MODEL_ID, Embedder
+from .embeddings import embedding_data, token_rows
 from .engine import CHAT_MODEL_ID, Engine
 from .errors import SandboxAPIError, error_response
 from .failures import TeachingSwitches
@@ -140,34 +138,13 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
         req = parse_body(EmbeddingsRequest, await read(request))
         use_model(request, req.model)
         check_model(req.model, kind="embeddings")
-        rows = [_embedding_tokens(embedder, i, item) for i, item in enumerate(req.inputs)]
-        for i, row in enumerate(rows):
-            if len(row) > embedder.max_tokens:
-                raise SandboxAPIError(
-                    400,
-                    f"This model's maximum context length is {embedder.max_tokens} "
-                    f"tokens, however input[{i}] has {len(row)} tokens.",
-                    param="input",
-                    code="context_length_exceeded",
-                )
-        if req.dimensions is not None and req.dimensions > embedder.dimensions:
-            raise SandboxAPIError(
-                400,
-                f"This model gives at most {embedder.dimensions} dimensions.",
-                param="dimensions",
-            )
+        rows = token_rows(req, embedder)
 
         def produce(cancel: Any) -> Any:
             yield embedder.embed_ids(rows)
 
         (vectors,) = await worker.run(produce)
-        if req.dimensions is not None:
-            vectors = [_shorten(v, req.dimensions) for v in vectors]
-        encode = _base64 if req.encoding_format == "base64" else list
-        data = [
-            {"object": "embedding", "index": i, "embedding": encode(v)}
-            for i, v in enumerate(vectors)
-        ]
+        data = embedding_data(req, vectors)
         total = sum(len(row) for row in rows)
         limiter.record_tokens(who, total)
         usage = {"prompt_tokens": total, "total_tokens": total}
@@ -229,26 +206,6 @@ async def _lifespan(app: Starlette, worker: EngineWorker) -> AsyncIterator[None]
     worker.close()
 
 
-def _embedding_tokens(embedder: Embedder, index: int, item: str | list[int]) -> list[int]:
-    """One `/embeddings` input as the ids the model reads: a text tokenized, or token ids
-    (this model's own vocabulary) checked and framed like a text's."""
-    if isinstance(item, str):
-        if not item:
-            raise SandboxAPIError(
-                400, f"'input[{index}]' must be a non-empty string.", param="input"
-            )
-        return embedder.token_ids(item)
-    bad = next((t for t in item if not 0 <= t < embedder.vocab_size), None)
-    if bad is not None:
-        raise SandboxAPIError(
-            400,
-            f"Invalid token id {bad} in 'input[{index}]': this model's ids run from 0 to "
-            f"{embedder.vocab_size - 1}.",
-            param="input",
-        )
-    return embedder.with_specials(item)
-
-
 def _caller(request: Request) -> str:
     """Whom limits apply to: the bearer key (as a digest) when one is sent, else the address."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -281,16 +238,6 @@ def _model(model_id: str) -> dict[str, Any]:
         "created": MODEL_CREATED,
         "owned_by": "llmwidgets-sandbox",
     }
-
-
-def _shorten(vector: list[float], dims: int) -> list[float]:
-    head = vector[:dims]
-    norm = math.sqrt(sum(x * x for x in head)) or 1.0
-    return [x / norm for x in head]
-
-
-def _base64(vector: list[float]) -> str:
-    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

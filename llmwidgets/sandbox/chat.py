@@ -14,21 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .constraints import grammar_for, logit_bias
 from .embedder import EMBEDDING_MODEL_ID
 from .engine import CHAT_MODEL_ID, Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
-from .grammars import json_object_grammar, json_schema_grammar, tool_call_grammar
-from .prompt import template_messages, text_of, tools_in_play
+from .prompt import template_messages, tools_in_play
 from .schemas import ChatRequest, JSONSchemaResponseFormat, NamedToolChoice
 from .toolcalls import CallReader
-from .validation import (
-    MAX_ATTEMPTS,
-    Check,
-    retry_seed,
-    schema_check,
-    schema_problem,
-    tool_check,
-)
+from .validation import MAX_ATTEMPTS, Check, retry_seed, schema_check, tool_check
 
 __all__ = ["ChatJob", "ChoiceResult", "check_model"]
 
@@ -105,9 +98,9 @@ class ChatJob:
             presence_penalty=request.presence_penalty or 0.0,
             frequency_penalty=request.frequency_penalty or 0.0,
             seed=request.seed,
-            logit_bias=_logit_bias(request, engine),
+            logit_bias=logit_bias(request, engine),
             stop=request.stop_sequences,
-            grammar=_grammar(request, tools, tool_mode),
+            grammar=grammar_for(request, tools, tool_mode),
             logprobs=bool(request.logprobs),
             top_logprobs=request.top_logprobs or 0,
             flagged=flagged,
@@ -271,69 +264,3 @@ class ChatJob:
         if not self.sampling.logprobs:
             return None
         return {"content": entries, "refusal": None}
-
-
-def _logit_bias(request: ChatRequest, engine: Engine) -> dict[int, float]:
-    bias = {}
-    for key, value in (request.logit_bias or {}).items():
-        token = engine.token_id(key)
-        if token is None:
-            raise SandboxAPIError(
-                400,
-                f"Invalid key in 'logit_bias': {key!r} is not a token id of this model "
-                f"(0 to {engine.n_vocab - 1}).",
-                param="logit_bias",
-            )
-        bias[token] = value
-    return bias
-
-
-def _grammar(request: ChatRequest, tools: list[dict[str, Any]], tool_mode: str) -> str | None:
-    for tool in tools:
-        problem = schema_problem(tool["parameters"] or {})
-        if problem:
-            raise SandboxAPIError(
-                400,
-                f"Invalid schema for function '{tool['name']}': {problem}",
-                param="tools",
-                code="invalid_function_parameters",
-            )
-    if tool_mode != "none":
-        try:
-            return tool_call_grammar(
-                tools,
-                allow_text=tool_mode == "auto",
-                parallel=request.parallel_tool_calls is not False,
-            )
-        except ValueError as exc:
-            raise SandboxAPIError(
-                400, f"Invalid function parameters: {exc}", param="tools"
-            ) from None
-    fmt = request.response_format
-    if fmt is None or fmt.type == "text":
-        return None
-    if fmt.type == "json_object":
-        if not any("json" in text_of(m.content).lower() for m in request.messages):
-            raise SandboxAPIError(
-                400,
-                "'messages' must contain the word 'json' in some form, to use "
-                "'response_format' of type 'json_object'.",
-                param="messages",
-            )
-        return json_object_grammar()
-    schema = fmt.json_schema.schema_ or {"type": "object"}
-    problem = schema_problem(schema)
-    if problem:
-        raise SandboxAPIError(
-            400,
-            f"Invalid schema for response_format '{fmt.json_schema.name}': {problem}",
-            param="response_format.json_schema.schema",
-        )
-    try:
-        return json_schema_grammar(schema)
-    except ValueError as exc:
-        raise SandboxAPIError(
-            400,
-            f"Invalid schema for response_format: {exc}",
-            param="response_format.json_schema.schema",
-        ) from None

@@ -62,12 +62,12 @@ def test_one_thread_or_two_write_the_same_tokens(engine) -> None:
     prompt = engine.tokenize(engine.render([{"role": "user", "content": "Tell me a story."}]))
     outputs = []
     for count in (1, 2, 1):
-        engine._threads.fixed = count
+        engine._thread_budget.fixed = count
         C.llama_set_n_threads(engine.chat._ctx.ctx, count, count)
         engine.threads = count
         engine._prompt_cache.clear()
         sampling = Sampling(max_tokens=40, seed=11, temperature=1.0, logprobs=True)
         *pieces, finish = engine.generate(prompt, sampling)
         outputs.append(([(p.text, p.logprobs) for p in pieces], finish.completion_tokens))
-    engine._threads.fixed = None
+    engine._thread_budget.fixed = None
     assert outputs[0] == outputs[1] == outputs[2]

@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..providers import LOOPBACK_HOSTS
+from .bodies import parse_body
 from .chat import ChatJob, ChoiceResult, check_model
 from .embedder import EMBEDDING_MODEL_ID, Embedder
 from .embeddings import embedding_data, token_rows
@@ -36,7 +37,7 @@ from .errors import SandboxAPIError, error_response
 from .failures import TeachingSwitches
 from .guard import Guard, too_large
 from .ratelimit import RateLimiter
-from .schemas import ChatRequest, EmbeddingsRequest, parse_body
+from .schemas import ChatRequest, EmbeddingsRequest
 from .sse import absorb, stream_events
 from .worker import EngineWorker
 

@@ -111,16 +111,11 @@ class ChatJob:
 
     def _output_check(self) -> Check | None:
         if self.tool_mode != "none":
-            return tool_check(self.tools, self._calls_in)
+            return tool_check(self.tools, lambda text: self.reader(text).tool_calls)
         fmt = self.request.response_format
         if isinstance(fmt, JSONSchemaResponseFormat):
             return schema_check(fmt.json_schema.schema_ or {"type": "object"})
         return None
-
-    def _calls_in(self, text: str) -> list[dict[str, Any]]:
-        reader = self.reader()
-        reader.feed(text)
-        return reader.tool_calls
 
     def choice_sampling(self, index: int) -> Sampling:
         """Choice i of n uses seed + i, so n choices differ and each is reproducible."""
@@ -160,9 +155,12 @@ class ChatJob:
                 break
         return [*items[:-1], Finish(finish.reason, spent, cached or 0)]
 
-    def reader(self) -> CallReader:
-        """Reads a choice's text into content or tool calls, as it streams (toolcalls.py)."""
-        return CallReader(self.tool_mode)
+    def reader(self, text: str = "") -> CallReader:
+        """Reads a choice's text into content or tool calls, as it streams (toolcalls.py);
+        given a whole text, it has read it already."""
+        reader = CallReader(self.tool_mode)
+        reader.feed(text)
+        return reader
 
     def finish_choice(self, result: ChoiceResult, reader: CallReader | None = None) -> None:
         """Turn generated calls into `tool_calls` (a stream passes the reader it used, so the
@@ -173,9 +171,7 @@ class ChatJob:
         OpenAI returns one, and as the stream already sent it."""
         if self.tool_mode == "none":
             return
-        if reader is None:
-            reader = self.reader()
-            reader.feed(result.text)
+        reader = reader or self.reader(result.text)
         if not reader.tool_calls:
             return
         result.tool_calls = reader.tool_calls

@@ -88,8 +88,8 @@ class Engine:
         from llama_cpp import Llama
 
         path = str(model_path or default_model_path())
-        self._threads = ThreadBudget(n_threads)
-        threads = self.threads = self._threads.initial
+        self._thread_budget = ThreadBudget(n_threads)
+        threads = self.threads = self._thread_budget.initial
         self.n_ctx = n_ctx
         self.chat = Llama(
             path,
@@ -193,7 +193,7 @@ class Engine:
         """Use the cores nobody else is using (threads.py); the tokens do not change."""
         from llama_cpp import llama_cpp as C
 
-        wanted = self._threads.now(self.threads)
+        wanted = self._thread_budget.now(self.threads)
         if wanted != self.threads:
             C.llama_set_n_threads(self.chat._ctx.ctx, wanted, wanted)
             self.threads = wanted

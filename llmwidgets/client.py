@@ -2,24 +2,40 @@
 
 client = connect("groq")                  # key from GROQ_API_KEY, .env or a prompt
 client = connect()                        # the local sandbox, no key needed
+client = connect("groq", rehearse=True)   # the sandbox, behaving as Groq documents
 aclient = aconnect("openrouter")          # the AsyncOpenAI twin
 listing = list_models(client)             # GET /v1/models, cached; hints on failure
+
+A rehearsal (`rehearse=True`, or LLMWIDGETS_REHEARSE=groq,anthropic or =all for every
+`connect`) sends nothing to the provider and needs no key: the sandbox's small model
+answers through that provider's profile (`llmwidgets/sandbox/profiles.py`), with its
+model ids, refusals, ignored parameters and free-tier limits, so that a notebook meets
+them offline. It is built from documentation; a real run is the truth.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import environment
 from ._constants import DEFAULT_PROVIDER, MODELS_CACHE_SECONDS, MODELS_TIMEOUT_SECONDS
 from .errors import LLMWidgetsError, describe_error
 from .keys import resolve_key
-from .providers import LOCAL_SERVER, LOOPBACK_HOSTS, PRESETS, Provider, get_provider
+from .providers import (
+    LOCAL_SERVER,
+    LOOPBACK_HOSTS,
+    PRESETS,
+    REHEARSABLE,
+    Provider,
+    get_provider,
+)
 
 if TYPE_CHECKING:
     import openai
@@ -34,6 +50,7 @@ __all__ = [
     "list_models",
     "provider_id_of",
     "provider_of",
+    "rehearsed",
 ]
 
 # Which preset each client was made from, so that model listing can fall back to its hints.
@@ -74,12 +91,16 @@ def connect(
     api_key: str | None = None,
     base_url: str | None = None,
     prompt: bool | None = None,
+    rehearse: bool | None = None,
     **client_options: Any,
 ) -> openai.OpenAI:
-    """An `openai.OpenAI` client for a preset; extra keywords go to the SDK unchanged."""
+    """An `openai.OpenAI` client for a preset; extra keywords go to the SDK unchanged.
+
+    `rehearse=True` connects to the sandbox's profile of the provider instead (None: as
+    LLMWIDGETS_REHEARSE says)."""
     import openai
 
-    record, kwargs = _client_arguments(provider, api_key, base_url, prompt)
+    record, kwargs = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.OpenAI(**kwargs, **client_options)
     _provider_of_client[client] = record
     return client
@@ -91,12 +112,13 @@ def aconnect(
     api_key: str | None = None,
     base_url: str | None = None,
     prompt: bool | None = None,
+    rehearse: bool | None = None,
     **client_options: Any,
 ) -> openai.AsyncOpenAI:
     """The `openai.AsyncOpenAI` twin of `connect`, for widgets that stream while you click."""
     import openai
 
-    record, kwargs = _client_arguments(provider, api_key, base_url, prompt)
+    record, kwargs = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.AsyncOpenAI(**kwargs, **client_options)
     _provider_of_client[client] = record
     return client
@@ -159,10 +181,31 @@ async def alist_models(
     return _remember(client, [m.id for m in page.data])
 
 
+def rehearsed(provider_id: str) -> bool:
+    """Whether LLMWIDGETS_REHEARSE asks for this provider to be rehearsed on the sandbox."""
+    asked = {p.strip().lower() for p in os.environ.get(environment.REHEARSE, "").split(",")}
+    return provider_id in asked or ("all" in asked and provider_id in REHEARSABLE)
+
+
 def _client_arguments(
-    provider: str | Provider, api_key: str | None, base_url: str | None, prompt: bool | None
+    provider: str | Provider,
+    api_key: str | None,
+    base_url: str | None,
+    prompt: bool | None,
+    rehearse: bool | None = None,
 ) -> tuple[Provider, dict[str, Any]]:
     record = get_provider(provider)
+    if rehearse is None:
+        rehearse = base_url is None and rehearsed(record.id)
+    if rehearse and record.id != "sandbox":
+        path = record.rehearsal_path
+        if path is None:
+            raise LLMWidgetsError(f"{record.label} has no profile to rehearse in the sandbox.")
+        from .sandbox import ensure_running
+
+        rehearsal = ensure_running().rstrip("/").removesuffix("/v1") + path
+        # No key leaves for the sandbox: a placeholder stands in for the provider's.
+        return record.with_base_url(rehearsal), {"api_key": "rehearsal", "base_url": rehearsal}
     url = base_url or record.base_url
     if url is None and record.id == "sandbox":
         from .sandbox import ensure_running

@@ -8,6 +8,7 @@
 | `LLMWIDGETS_SANDBOX_API_KEYS` | the sandbox         | keys it accepts, comma-separated     |
 | `LLMWIDGETS_SANDBOX_RESTRICTED_KEYS` | the sandbox  | valid keys that may use no model (403) |
 | `LLMWIDGETS_SANDBOX_THREADS`  | the sandbox         | llama.cpp threads                    |
+| `LLMWIDGETS_REHEARSE`         | `connect()`         | providers to rehearse (`groq` or `all`) |
 
 Keys travel to the sandbox in the environment because `ps` shows a command line to anyone.
 
@@ -22,3 +23,4 @@ STATE_DIR = "LLMWIDGETS_STATE_DIR"
 SANDBOX_API_KEYS = "LLMWIDGETS_SANDBOX_API_KEYS"
 SANDBOX_RESTRICTED_KEYS = "LLMWIDGETS_SANDBOX_RESTRICTED_KEYS"
 SANDBOX_THREADS = "LLMWIDGETS_SANDBOX_THREADS"
+REHEARSE = "LLMWIDGETS_REHEARSE"

@@ -29,7 +29,10 @@ __all__ = [
     "LOCAL_SERVER",
     "LOOPBACK_HOSTS",
     "PRESETS",
+    "REHEARSABLE",
+    "FreeTier",
     "Provider",
+    "Refusal",
     "get_provider",
     "runs_locally",
     "split_model_id",
@@ -44,8 +47,40 @@ _STANDARD_MAX_TEMPERATURE = 2.0
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A request field a provider refuses with an error where OpenAI would answer."""
+
+    param: str  # a top-level field, or `messages[].name` for a field of any message
+    message: str  # the provider's words where its documentation or issues quote them
+    accepts: tuple[Any, ...] = ()  # values that still pass (Groq takes n=1)
+    status: int = 400
+
+    def refuses(self, value: Any) -> bool:
+        return value is not None and not any(
+            value == ok and type(value) is type(ok) for ok in self.accepts
+        )
+
+
+@dataclass(frozen=True)
+class FreeTier:
+    """Documented free-tier rate limits, per minute, for the models they apply to."""
+
+    rpm: int | None = None
+    tpm: int | None = None
+    model_suffix: str = ""  # OpenRouter's apply to ids ending in `:free` only
+
+    def applies_to(self, model: str) -> bool:
+        return model.endswith(self.model_suffix)
+
+
+@dataclass(frozen=True)
 class Provider:
-    """One OpenAI-compatible service. Holds the *name* of the key's variable, never a key."""
+    """One OpenAI-compatible service. Holds the *name* of the key's variable, never a key.
+
+    Besides where to connect, it records how the service's surface differs from OpenAI's,
+    as its documentation says: `check_params` warns with it, and the sandbox's profiles
+    (`llmwidgets sandbox --profile groq`) behave by it, so that a notebook meets the
+    differences offline. Each fact cites its source in a comment below."""
 
     id: str
     label: str
@@ -53,14 +88,43 @@ class Provider:
     key_env: str | None
     requires_key: bool = True
     docs_url: str = ""
-    model_hints: tuple[str, ...] = ()
+    model_hints: tuple[str, ...] = ()  # chat models, the usual one first
+    embedding_models: tuple[str, ...] = ()  # none: the service has no /embeddings
+    json_schema_models: tuple[str, ...] | None = None  # None: every chat model
     free_tier: str = ""
+    free_limits: FreeTier | None = None
     ignored_params: frozenset[str] = frozenset()
-    rejected_params: frozenset[str] = frozenset()
-    max_n: int | None = None
-    max_temperature: float = _STANDARD_MAX_TEMPERATURE
+    refusals: tuple[Refusal, ...] = ()
+    max_temperature: float = _STANDARD_MAX_TEMPERATURE  # above it: capped (no error)
+    reports_cached_tokens: bool = True
     notes: str = ""
     local: bool = False  # runs on this machine: free, and no key leaves it
+
+    @property
+    def rejected_params(self) -> frozenset[str]:
+        return frozenset(r.param for r in self.refusals)
+
+    @property
+    def max_n(self) -> int | None:
+        """The largest `n` accepted; None when any (or when `n` is ignored)."""
+        for refusal in self.refusals:
+            if refusal.param == "n":
+                return max((v for v in refusal.accepts if isinstance(v, int)), default=0)
+        return None
+
+    @property
+    def has_embeddings(self) -> bool:
+        return bool(self.embedding_models) or self.base_url is None
+
+    @property
+    def rehearsal_path(self) -> str | None:
+        """Where the sandbox rehearses this provider's surface (`/groq/openai/v1`: its id,
+        then its own path), or None for one with no address of its own."""
+        if self.base_url is None:
+            return None
+        from urllib.parse import urlsplit
+
+        return f"/{self.id}{urlsplit(self.base_url).path.rstrip('/')}"
 
     def with_base_url(self, base_url: str) -> Provider:
         """The same provider reached at another address (a proxy, a tunnel, a test server)."""
@@ -73,22 +137,37 @@ class Provider:
         nothing (Anthropic ignores `seed`) or why a request failed (Groq rejects `logprobs`).
         """
         warnings = []
+        refusals = {r.param: r for r in self.refusals}
         for name in sorted(params):
-            if params[name] is None:
+            value = params[name]
+            if value is None:
                 continue
-            if name in self.rejected_params:
-                warnings.append(f"{self.label} rejects `{name}`: the request will fail with 400.")
+            refusal = refusals.get(name)
+            if refusal is not None and refusal.refuses(value):
+                allowed = " or ".join(f"{v!r}" for v in refusal.accepts)
+                only = f" (only {name}={allowed})" if allowed else ""
+                warnings.append(
+                    f"{self.label} rejects `{name}`{only}: the request will fail with "
+                    f"{refusal.status}."
+                )
             elif name in self.ignored_params:
                 warnings.append(f"{self.label} ignores `{name}`.")
-        n = params.get("n")
-        if self.max_n is not None and n is not None and n > self.max_n:
-            warnings.append(f"{self.label} accepts at most n={self.max_n}.")
+        for refusal in self.refusals:
+            listed, _, field = refusal.param.partition("[].")
+            items = params.get(listed) if field else None
+            if items and any(isinstance(i, Mapping) and i.get(field) is not None for i in items):
+                warnings.append(
+                    f"{self.label} rejects `{refusal.param}`: the request will fail with "
+                    f"{refusal.status}."
+                )
         temperature = params.get("temperature")
         if temperature is not None and temperature > self.max_temperature:
             warnings.append(f"{self.label} caps temperature at {self.max_temperature:g}.")
         return warnings
 
 
+# https://platform.claude.com/docs/en/api/openai-sdk, "Request fields": each of these is
+# "Ignored" (and tools[].function.strict, and messages[].name on every role).
 _ANTHROPIC_IGNORED = frozenset(
     {
         "audio",
@@ -119,6 +198,7 @@ PRESETS: dict[str, Provider] = {
             key_env=None,
             requires_key=False,
             model_hints=("smollm2-135m-instruct",),
+            embedding_models=("all-minilm-l6-v2",),
             free_tier="Free and offline: a small real model running on this machine.",
             notes="Started on demand by llmwidgets; the default provider everywhere.",
             local=True,
@@ -129,7 +209,9 @@ PRESETS: dict[str, Provider] = {
             base_url="https://api.openai.com/v1",
             key_env="OPENAI_API_KEY",
             docs_url="https://platform.openai.com/docs/api-reference/chat",
-            model_hints=("gpt-4.1-mini", "gpt-4o-mini", "text-embedding-3-small"),
+            model_hints=("gpt-4.1-mini", "gpt-4o-mini"),
+            # https://platform.openai.com/docs/guides/embeddings
+            embedding_models=("text-embedding-3-small", "text-embedding-3-large"),
             free_tier="No free tier: prepaid credits.",
         ),
         Provider(
@@ -138,16 +220,41 @@ PRESETS: dict[str, Provider] = {
             base_url="https://api.groq.com/openai/v1",
             key_env="GROQ_API_KEY",
             docs_url="https://console.groq.com/docs/openai",
+            # https://console.groq.com/docs/rate-limits (the free plan's table)
             model_hints=(
-                "llama-3.3-70b-versatile",
                 "llama-3.1-8b-instant",
-                "openai/gpt-oss-120b",
+                "llama-3.3-70b-versatile",
                 "openai/gpt-oss-20b",
+                "openai/gpt-oss-120b",
+            ),
+            # https://console.groq.com/docs/structured-outputs: json_schema on these only;
+            # strict (constrained decoding) on the gpt-oss ones, best effort on the others.
+            json_schema_models=(
+                "openai/gpt-oss-20b",
+                "openai/gpt-oss-120b",
+                "moonshotai/kimi-k2-instruct-0905",
+                "meta-llama/llama-4-scout-17b-16e-instruct",
             ),
             free_tier="Free tier with per-model requests- and tokens-per-minute limits.",
-            rejected_params=frozenset({"logprobs", "logit_bias", "top_logprobs"}),
-            max_n=1,
-            notes="No embeddings endpoint. messages[].name is rejected.",
+            # https://console.groq.com/docs/rate-limits: llama-3.1-8b-instant, 30 RPM, 6K TPM
+            free_limits=FreeTier(rpm=30, tpm=6000),
+            # https://console.groq.com/docs/openai: "not supported and will result in a 400
+            # error (yikes) if they are supplied: logprobs, logit_bias, top_logprobs,
+            # messages[].name. If N is supplied, it must be equal to 1." The messages are
+            # Groq's as reported in issues (dspy#1155 for n, ServiceStack/llms#17 for
+            # messages); for the other three, the wording is ours.
+            refusals=(
+                Refusal("n", "'n' : number must be at most 1", accepts=(1,)),
+                Refusal("logprobs", "'logprobs' : is not supported", accepts=(False,)),
+                Refusal("top_logprobs", "'top_logprobs' : is not supported"),
+                Refusal("logit_bias", "'logit_bias' : is not supported"),
+                Refusal(
+                    "messages[].name",
+                    "'messages.{index}' : for 'role:{role}' the following must be satisfied"
+                    "[('messages.{index}' : property 'name' is unsupported)]",
+                ),
+            ),
+            notes="No embeddings endpoint. Temperature 0 is sent as 1e-8.",
         ),
         Provider(
             id="openrouter",
@@ -155,13 +262,23 @@ PRESETS: dict[str, Provider] = {
             base_url="https://openrouter.ai/api/v1",
             key_env="OPENROUTER_API_KEY",
             docs_url="https://openrouter.ai/docs/quickstart",
+            # https://openrouter.ai/docs/guides/routing/model-variants/free.md (":free")
             model_hints=(
                 "meta-llama/llama-3.3-70b-instruct:free",
                 "openai/gpt-oss-20b:free",
                 "openai/gpt-4o-mini",
             ),
+            # https://openrouter.ai/docs/api_reference/embeddings
+            embedding_models=("openai/text-embedding-3-small",),
             free_tier="Models whose id ends in `:free` cost nothing: 20 requests/min, 50/day.",
-            notes="Routes to many upstream providers; model ids are `vendor/model`.",
+            # https://openrouter.ai/docs/api_reference/limits: 20 requests per minute on
+            # `:free` variants (and 50 a day under 10 credits bought, 1000 above).
+            free_limits=FreeTier(rpm=20, model_suffix=":free"),
+            notes=(
+                "Routes to many upstream providers; model ids are `vendor/model`. A parameter "
+                "the chosen model does not support is ignored (logit_bias on non-OpenAI "
+                "models); an unknown model id is a 400."
+            ),
         ),
         Provider(
             id="ollama",
@@ -170,8 +287,16 @@ PRESETS: dict[str, Provider] = {
             key_env=None,
             requires_key=False,
             docs_url="https://docs.ollama.com/api/openai-compatibility",
-            model_hints=("llama3.2", "qwen2.5:0.5b", "nomic-embed-text"),
+            model_hints=("llama3.2", "qwen2.5:0.5b"),
+            embedding_models=("nomic-embed-text", "all-minilm"),
             free_tier="Free: runs models on your own machine (`ollama pull` them first).",
+            # https://docs.ollama.com/api/openai-compatibility: tool_choice, logit_bias,
+            # user and n are unsupported (dropped, not refused); max_completion_tokens is
+            # ignored, only max_tokens limits a reply (ollama/ollama#7125).
+            ignored_params=frozenset(
+                {"n", "tool_choice", "logit_bias", "user", "max_completion_tokens"}
+            ),
+            reports_cached_tokens=False,
             local=True,
         ),
         Provider(
@@ -181,6 +306,7 @@ PRESETS: dict[str, Provider] = {
             key_env="LITELLM_API_KEY",
             docs_url="https://docs.litellm.ai/docs/proxy/user_keys",
             model_hints=("gpt-4o-mini",),
+            embedding_models=("text-embedding-3-small",),
             free_tier="Self-hosted proxy: costs are those of the providers it routes to.",
             notes="Routes by model name to whatever its config maps it to.",
         ),
@@ -189,23 +315,35 @@ PRESETS: dict[str, Provider] = {
             label="Vercel AI Gateway",
             base_url="https://ai-gateway.vercel.sh/v1",
             key_env="AI_GATEWAY_API_KEY",
+            # https://vercel.com/docs/ai-gateway/sdks-and-apis/openai-compat: `creator/model`
+            # ids, with dots in versions (anthropic/claude-haiku-4.5).
             docs_url="https://vercel.com/docs/ai-gateway/openai-compat",
-            model_hints=("anthropic/claude-sonnet-4", "openai/gpt-4o-mini"),
+            model_hints=("openai/gpt-4o-mini", "anthropic/claude-haiku-4.5"),
+            # https://vercel.com/docs/ai-gateway/modalities/embeddings
+            embedding_models=("openai/text-embedding-3-small",),
             free_tier="Monthly free credit per team.",
-            notes="Model ids are provider-prefixed, like anthropic/claude-sonnet-4.",
+            notes="Model ids are provider-prefixed, like anthropic/claude-haiku-4.5.",
         ),
         Provider(
             id="anthropic",
             label="Anthropic (OpenAI compatibility)",
             base_url="https://api.anthropic.com/v1/",
             key_env="ANTHROPIC_API_KEY",
-            docs_url="https://docs.claude.com/en/api/openai-sdk",
-            model_hints=("claude-sonnet-4-5", "claude-haiku-4-5"),
+            docs_url="https://platform.claude.com/docs/en/api/openai-sdk",
+            # https://platform.claude.com/docs/en/about-claude/models/overview
+            model_hints=("claude-haiku-4-5", "claude-sonnet-4-5"),
             free_tier="No free tier: prepaid credits.",
+            # https://platform.claude.com/docs/en/api/openai-sdk: the fields marked Ignored;
+            # n "must be exactly 1" (the wording of the error is ours); temperature "values
+            # greater than 1 are capped at 1"; usage.prompt_tokens_details "always empty".
             ignored_params=_ANTHROPIC_IGNORED,
-            max_n=1,
+            refusals=(Refusal("n", "n: must be exactly 1", accepts=(1,)),),
             max_temperature=1.0,
-            notes="A compatibility layer for trying Claude; no embeddings endpoint.",
+            reports_cached_tokens=False,
+            notes=(
+                "A compatibility layer for trying Claude: no embeddings endpoint, "
+                "response_format and tool strict are ignored, no prompt caching."
+            ),
         ),
         Provider(
             id="custom",
@@ -217,6 +355,10 @@ PRESETS: dict[str, Provider] = {
         ),
     )
 }
+
+
+# The presets the sandbox can rehearse (`llmwidgets sandbox --profile ID`).
+REHEARSABLE = tuple(p.id for p in PRESETS.values() if p.rehearsal_path is not None)
 
 
 def get_provider(provider: str | Provider) -> Provider:

@@ -87,15 +87,20 @@ def test_anthropic_warnings_for_ignored_and_limited_parameters() -> None:
         }
     )
     assert warnings == [
+        "Anthropic (OpenAI compatibility) rejects `n` (only n=1): the request will fail with 400.",
         "Anthropic (OpenAI compatibility) ignores `response_format`.",
         "Anthropic (OpenAI compatibility) ignores `seed`.",
-        "Anthropic (OpenAI compatibility) accepts at most n=1.",
         "Anthropic (OpenAI compatibility) caps temperature at 1.",
     ]
 
 
 def test_groq_warns_before_a_400() -> None:
     assert PRESETS["groq"].check_params({"logprobs": True, "temperature": 2.0}) == [
-        "Groq rejects `logprobs`: the request will fail with 400."
+        "Groq rejects `logprobs` (only logprobs=False): the request will fail with 400."
+    ]
+    assert PRESETS["groq"].check_params({"logprobs": False, "n": 1}) == []
+    named = {"messages": [{"role": "user", "content": "hi", "name": "ada"}]}
+    assert PRESETS["groq"].check_params(named) == [
+        "Groq rejects `messages[].name`: the request will fail with 400."
     ]
     assert PRESETS["openai"].check_params({"logprobs": True, "n": 3, "temperature": 2}) == []

@@ -6,6 +6,10 @@
 | GET  /v1/models/{id}           | one of them, or 404 model_not_found                |
 | POST /v1/chat/completions      | a completion, or SSE chunks with `stream: true`    |
 | POST /v1/embeddings            | float or base64 vectors                            |
+
+The same routes again under each provider profile's path (`/groq/openai/v1/...`), where
+they answer as that provider documents (`profiles.py`); `/v1` is the sandbox itself, or
+the profile chosen with `--profile`.
 """
 
 from __future__ import annotations
@@ -27,23 +31,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..providers import LOOPBACK_HOSTS
+from ..providers import LOOPBACK_HOSTS, PRESETS, REHEARSABLE
 from .bodies import parse_body
-from .chat import ChatJob, ChoiceResult, check_model
-from .embedder import EMBEDDING_MODEL_ID, Embedder
+from .chat import ChatJob, ChoiceResult
+from .embedder import Embedder
 from .embeddings import embedding_data, token_rows
-from .engine import CHAT_MODEL_ID, Engine
+from .engine import Engine
 from .errors import SandboxAPIError, error_response
 from .failures import TeachingSwitches
 from .guard import Guard, too_large
+from .profiles import Profile
 from .ratelimit import RateLimiter
 from .schemas import ChatRequest, EmbeddingsRequest
 from .sse import absorb, stream_events
 from .worker import EngineWorker
 
 __all__ = ["SandboxConfig", "create_app"]
-
-MODEL_CREATED = 1738886400  # 2025-02-07, when the packaged SmolLM2 weights were published
 # How often a request waiting for a whole answer checks that its client is still there.
 DISCONNECT_POLL_SECONDS = 0.25
 T = TypeVar("T")
@@ -63,6 +66,8 @@ class SandboxConfig:
     moderate: tuple[str, ...] = ()  # words that end a choice with "content_filter"
     flaky: int | None = None  # the first of every N model requests fails with a 503
     restricted_keys: frozenset[str] = frozenset()  # valid keys with no access to models
+    profile: str = "sandbox"  # whose surface /v1 shows (every profile has its own path too)
+    minute: float = 60.0  # seconds a rate-limit minute lasts, for the profiles' free tiers
 
     @property
     def loopback_only(self) -> bool:
@@ -74,15 +79,21 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
     limiter = RateLimiter(config.rpm, config.tpm)
     switches = TeachingSwitches(config.flaky, config.restricted_keys)
     known_keys = config.api_keys | config.restricted_keys if config.api_keys else frozenset()
+    mounts = {"/v1": Profile(config.profile, minute=config.minute)}
+    for pid in REHEARSABLE:
+        mounts[PRESETS[pid].rehearsal_path or ""] = Profile(pid, minute=config.minute)
 
     def guard(request: Request) -> tuple[str, dict[str, str]]:
         """Authenticate and rate-limit; returns who is asking and the rate-limit headers."""
         _check_key(request, known_keys)
         return (who := _caller(request)), limiter.admit(who)
 
-    def use_model(request: Request, model: str) -> None:
-        """After the guard, for requests that run a model: the teaching switches."""
+    def use_model(request: Request, profile: Profile, who: str, model: str) -> dict[str, str]:
+        """After the guard, for requests that run a model: the provider's free-tier limits
+        and the teaching switches. Returns the limits' headers."""
+        headers = profile.admit(who, model)
         switches.check(request, model)
+        return headers
 
     async def read(request: Request) -> bytes:
         body = await request.body()
@@ -90,27 +101,35 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             raise too_large(config.max_body_bytes)
         return body
 
-    async def list_models(request: Request) -> Response:
+    async def list_models(request: Request, profile: Profile) -> Response:
         _, headers = guard(request)
-        models = [_model(CHAT_MODEL_ID), _model(EMBEDDING_MODEL_ID)]
-        return JSONResponse({"object": "list", "data": models}, headers=headers)
+        return JSONResponse(profile.listing(), headers=headers)
 
-    async def get_model(request: Request) -> Response:
+    async def get_model(request: Request, profile: Profile) -> Response:
         _, headers = guard(request)
         model = request.path_params["model"]
-        check_model(model, kind="chat" if model != EMBEDDING_MODEL_ID else "embeddings")
-        return JSONResponse(_model(model), headers=headers)
+        if not profile.answers.retrieves_models:
+            raise HTTPException(404)
+        kind = "embeddings" if model in profile.embedding_models else "chat"
+        profile.check_model(model, kind=kind)
+        return JSONResponse(profile.model_entry(model), headers=headers)
 
-    async def chat_completions(request: Request) -> Response:
+    async def chat_completions(request: Request, profile: Profile) -> Response:
         who, headers = guard(request)
-        chat = parse_body(ChatRequest, await read(request))
-        use_model(request, chat.model)
+        asked = parse_body(ChatRequest, await read(request))
+        chat = profile.chat(asked)
+        headers |= use_model(request, profile, who, asked.model)
         job = ChatJob.plan(chat, engine, flagged=config.moderate)
+        job.shown_model = asked.model
+
+        def spent(tokens: int) -> None:
+            limiter.record_tokens(who, tokens)
+            profile.record_tokens(who, asked.model, tokens)
+
         if chat.stream:
-            include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
-            events = stream_events(
-                job, worker, engine, include_usage, partial(limiter.record_tokens, who)
-            )
+            asked_usage = bool(chat.stream_options and chat.stream_options.include_usage)
+            include_usage = asked_usage or profile.answers.usage_always_streamed
+            events = stream_events(job, worker, engine, include_usage, spent, profile)
             return StreamingResponse(
                 events,
                 media_type="text/event-stream",
@@ -131,14 +150,15 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
         for result in results:
             job.finish_choice(result)
         body = job.completion(results)
-        limiter.record_tokens(who, body["usage"]["total_tokens"])
+        spent(body["usage"]["total_tokens"])
+        body["usage"] = profile.usage(body["usage"])
         return JSONResponse(body, headers=headers)
 
-    async def embeddings(request: Request) -> Response:
+    async def embeddings(request: Request, profile: Profile) -> Response:
         who, headers = guard(request)
-        req = parse_body(EmbeddingsRequest, await read(request))
-        use_model(request, req.model)
-        check_model(req.model, kind="embeddings")
+        asked = parse_body(EmbeddingsRequest, await read(request))
+        req = profile.embeddings(asked)
+        headers |= use_model(request, profile, who, asked.model)
         rows = token_rows(req, embedder)
 
         def produce(cancel: Any) -> Any:
@@ -148,17 +168,33 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
         data = embedding_data(req, vectors)
         total = sum(len(row) for row in rows)
         limiter.record_tokens(who, total)
+        profile.record_tokens(who, asked.model, total)
         usage = {"prompt_tokens": total, "total_tokens": total}
         return JSONResponse(
-            {"object": "list", "data": data, "model": req.model, "usage": usage}, headers=headers
+            {"object": "list", "data": data, "model": asked.model, "usage": usage},
+            headers=headers,
         )
 
-    routes = [
-        Route("/v1/models", list_models, methods=["GET"]),
-        Route("/v1/models/{model:path}", get_model, methods=["GET"]),
-        Route("/v1/chat/completions", chat_completions, methods=["POST"]),
-        Route("/v1/embeddings", embeddings, methods=["POST"]),
-    ]
+    routes = []
+    for prefix, profile in mounts.items():
+        routes += [
+            Route(f"{prefix}/models", partial(list_models, profile=profile), methods=["GET"]),
+            Route(
+                f"{prefix}/models/{{model:path}}",
+                partial(get_model, profile=profile),
+                methods=["GET"],
+            ),
+            Route(
+                f"{prefix}/chat/completions",
+                partial(chat_completions, profile=profile),
+                methods=["POST"],
+            ),
+        ]
+        if profile.embedding_models:
+            route = Route(
+                f"{prefix}/embeddings", partial(embeddings, profile=profile), methods=["POST"]
+            )
+            routes.append(route)
     middleware = [
         Middleware(Guard, loopback_only=config.loopback_only, max_body_bytes=config.max_body_bytes)
     ]
@@ -171,12 +207,32 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
                 allow_headers=["*"],
             )
         )
+
+    def profile_at(path: str) -> Profile | None:
+        """The profile whose path `path` is under: the longest prefix that matches."""
+        found = [p for p in mounts if path == p or path.startswith(p + "/")]
+        return mounts[max(found, key=len)] if found else None
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SandboxAPIError)
+        profile = profile_at(request.url.path)
+        return profile.error(exc) if profile else error_response(exc)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        profile = profile_at(request.url.path)
+        if exc.status_code == 404 and profile is not None:
+            own = profile.unknown_route(request.method, request.url.path)
+            if own is not None:
+                return own
+        return await api_error(request, _http_error(request, exc))
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={
-            SandboxAPIError: _api_error,
-            HTTPException: _http_error,
+            SandboxAPIError: api_error,
+            HTTPException: http_error,
             Exception: _server_error,
         },
         lifespan=partial(_lifespan, worker=worker),
@@ -232,39 +288,22 @@ def _check_key(request: Request, keys: frozenset[str]) -> None:
         raise SandboxAPIError(401, "Incorrect API key provided.", code="invalid_api_key")
 
 
-def _model(model_id: str) -> dict[str, Any]:
-    return {
-        "id": model_id,
-        "object": "model",
-        "created": MODEL_CREATED,
-        "owned_by": "llmwidgets-sandbox",
-    }
-
-
-async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SandboxAPIError)
-    return error_response(exc)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+def _http_error(request: Request, exc: HTTPException) -> SandboxAPIError:
+    """Starlette's 404 and 405 as OpenAI words them (405 keeps its `Allow` header)."""
     if exc.status_code == 405:
-        error = SandboxAPIError(
+        allow = (exc.headers or {}).get("Allow")
+        return SandboxAPIError(
             405,
             f"Method {request.method} is not allowed for {request.url.path}.",
             code="method_not_allowed",
+            headers={"Allow": allow} if allow else None,
         )
-        response = error_response(error)
-        if exc.headers and "Allow" in exc.headers:  # which methods the path does take
-            response.headers["Allow"] = exc.headers["Allow"]
-        return response
-    error = SandboxAPIError(
+    return SandboxAPIError(
         exc.status_code,
         f"Unknown request URL: {request.method} {request.url.path}. Please check the URL for "
-        "typos; this sandbox serves /v1/models, /v1/chat/completions and /v1/embeddings.",
+        "typos, or see the provider's documentation.",
         code="unknown_url",
     )
-    return error_response(error)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

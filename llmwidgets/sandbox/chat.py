@@ -1,8 +1,8 @@
 """From a validated chat request to engine work, and from engine output to OpenAI's shapes.
 
 `ChatJob.plan(request, engine)` checks everything that can be checked before the model runs
-(model id, context length, logit_bias keys, schemas), so that bad input is a 400 up front
-and never a failure half-way through a stream.
+(context length, logit_bias keys, schemas; the model id is the profile's to check), so that
+bad input is a 400 up front and never a failure half-way through a stream.
 """
 
 from __future__ import annotations
@@ -15,37 +15,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .constraints import grammar_for, logit_bias
-from .embedder import EMBEDDING_MODEL_ID
-from .engine import CHAT_MODEL_ID, Engine, Finish, Piece, Sampling
+from .engine import Engine, Finish, Piece, Sampling
 from .errors import SandboxAPIError
 from .prompt import template_messages, tools_in_play
 from .schemas import ChatRequest, JSONSchemaResponseFormat, NamedToolChoice
 from .toolcalls import CallReader
 from .validation import MAX_ATTEMPTS, Check, retry_seed, schema_check, tool_check
 
-__all__ = ["ChatJob", "ChoiceResult", "check_model"]
+__all__ = ["ChatJob", "ChoiceResult"]
 
 FINGERPRINT = "fp_llmwidgets_sandbox"
-
-
-def check_model(model: str, *, kind: str) -> None:
-    """404 for a model the sandbox does not serve; 400 for one used on the wrong endpoint."""
-    if model not in (CHAT_MODEL_ID, EMBEDDING_MODEL_ID):
-        raise SandboxAPIError(
-            404,
-            f"The model '{model}' does not exist. This sandbox serves '{CHAT_MODEL_ID}' "
-            f"(chat) and '{EMBEDDING_MODEL_ID}' (embeddings).",
-            param="model",
-            code="model_not_found",
-        )
-    wanted = CHAT_MODEL_ID if kind == "chat" else EMBEDDING_MODEL_ID
-    if model != wanted:
-        raise SandboxAPIError(
-            400,
-            f"'{model}' is not a {kind} model: use '{wanted}' with this endpoint.",
-            param="model",
-            code="model_not_supported",
-        )
 
 
 @dataclass
@@ -67,6 +46,7 @@ class ChatJob:
     tools: list[dict[str, Any]]
     tool_mode: str  # "none" | "auto" | "forced"
     check: Check | None = None  # validate-and-resample (validation.py), when needed
+    shown_model: str | None = None  # the id the client asked for, when a profile maps it
     id: str = field(default_factory=lambda: "chatcmpl-" + secrets.token_hex(12))
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -76,7 +56,6 @@ class ChatJob:
 
     @classmethod
     def plan(cls, request: ChatRequest, engine: Engine, *, flagged: Sequence[str] = ()) -> ChatJob:
-        check_model(request.model, kind="chat")
         tools, tool_mode = tools_in_play(request)
         parallel = request.parallel_tool_calls is not False
         prompt = engine.tokenize(engine.render(template_messages(request, tools, parallel)))
@@ -251,7 +230,7 @@ class ChatJob:
             "id": self.id,
             "object": kind,
             "created": self.created,
-            "model": self.request.model,
+            "model": self.shown_model or self.request.model,
             "service_tier": "default",
             "system_fingerprint": FINGERPRINT,
         }

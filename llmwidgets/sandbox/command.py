@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from .. import environment
+from ..providers import REHEARSABLE
 
 __all__ = ["add_arguments", "run"]
 
@@ -58,6 +59,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             f"(or {environment.SANDBOX_RESTRICTED_KEYS})"
         ),
     )
+    rehearsal = parser.add_argument_group(
+        "provider profiles",
+        "every profile is served at /<id>/<its path>, e.g. /groq/openai/v1 "
+        "(a rehearsal from each provider's documentation: a live run is the truth)",
+    )
+    rehearsal.add_argument(
+        "--profile",
+        choices=["sandbox", *REHEARSABLE],
+        default="sandbox",
+        help="whose surface /v1 shows (default: the sandbox's own)",
+    )
+    rehearsal.add_argument(
+        "--minute",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long a profile's per-minute free-tier limit lasts (e.g. 3 to meet it fast)",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -85,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         moderate=tuple(w.strip() for w in (args.moderate or "").split(",") if w.strip()),
         flaky=args.flaky,
         restricted_keys=_keys(args.restricted_key, environment.SANDBOX_RESTRICTED_KEYS),
+        profile=args.profile,
+        minute=args.minute,
     )
     with contextlib.suppress(KeyboardInterrupt):
         serve(config, args.port, state_file=args.state_file, n_threads=args.threads)

@@ -58,13 +58,14 @@ def envelope(
     return {"error": {"message": message, "type": type, "param": param, "code": code}}
 
 
-def error_response(error: SandboxAPIError) -> Response:
+def error_response(error: SandboxAPIError, body: Mapping[str, object] | None = None) -> Response:
+    """The error's status and headers; its body in OpenAI's envelope unless given another."""
     headers = dict(error.headers)
     # The SDK retries 408/409/429/5xx unless told not to; a bad request fails the same way again.
     if error.status < 500 and error.status not in (408, 409, 429):
         headers.setdefault("x-should-retry", "false")
     return Response(
-        json.dumps(error.to_dict()),
+        json.dumps(error.to_dict() if body is None else body),
         status_code=error.status,
         media_type="application/json",
         headers=headers,

@@ -97,13 +97,17 @@ def start(
     moderate: Iterable[str] = (),
     flaky: int | None = None,
     restricted_keys: Iterable[str] = (),
+    profile: str | None = None,
+    minute: float | None = None,
     timeout: float = START_TIMEOUT_SECONDS,
     state_file: Path | None = None,
     detach: bool = False,
 ) -> SandboxProcess:
     """Start a new sandbox process and wait until it answers. Keys travel by environment.
 
-    `moderate`, `flaky` and `restricted_keys` are the teaching switches (`failures.py`)."""
+    `moderate`, `flaky` and `restricted_keys` are the teaching switches (`failures.py`);
+    `profile` is whose surface `/v1` shows, `minute` how long a free tier's minute lasts
+    (every profile is also served at its own path: `profiles.py`)."""
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     ready_file = state_file or folder / f"sandbox-{os.getpid()}-{time.monotonic_ns()}.json"
@@ -122,7 +126,14 @@ def start(
         str(ready_file),
     ]
     words = ",".join(w for w in moderate if w)
-    options = {"--rpm": rpm, "--tpm": tpm, "--threads": threads, "--flaky": flaky}
+    options = {
+        "--rpm": rpm,
+        "--tpm": tpm,
+        "--threads": threads,
+        "--flaky": flaky,
+        "--profile": profile,
+        "--minute": minute,
+    }
     for flag, value in [*options.items(), ("--moderate", words or None)]:
         if value is not None:
             command += [flag, str(value)]

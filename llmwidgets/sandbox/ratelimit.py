@@ -4,7 +4,9 @@ Off unless configured (`--rpm`, `--tpm`). Limits replenish continuously, as Open
 describes its own: each key (or, with no key, each client address) has a bucket of `rpm`
 requests that refills at `rpm` per minute, and one of `tpm` tokens likewise. So with
 `--rpm 12` a burst of 12 requests goes through, then one more every 5 seconds: a notebook
-meets a 429 quickly and waits seconds, not a minute. A refused request is a 429 with
+meets a 429 quickly and waits seconds, not a minute. A provider profile may shorten the
+minute itself (`--minute 3`: a free tier's 20 requests a minute become 20 every 3 seconds),
+so that a notebook meets that provider's limits in seconds. A refused request is a 429 with
 `Retry-After` and the `x-ratelimit-*` headers OpenAI sends; accepted ones carry them too.
 Tokens are counted after a response, so a long answer can overdraw the token bucket; the
 next request then waits until it is back above zero.
@@ -28,24 +30,26 @@ class _Bucket:
     capacity: float
     level: float
     updated: float
+    minute: float = MINUTE
 
     def refill(self, now: float) -> None:
-        rate = self.capacity / MINUTE
+        rate = self.capacity / self.minute
         self.level = min(self.capacity, self.level + (now - self.updated) * rate)
         self.updated = now
 
     def wait_for(self, amount: float) -> float:
         """Seconds until `amount` is available (0 when it is now)."""
-        return max(0.0, (amount - self.level) * MINUTE / self.capacity)
+        return max(0.0, (amount - self.level) * self.minute / self.capacity)
 
     def seconds_to_full(self) -> float:
-        return (self.capacity - self.level) * MINUTE / self.capacity
+        return (self.capacity - self.level) * self.minute / self.capacity
 
 
 @dataclass
 class RateLimiter:
     rpm: int | None = None
     tpm: int | None = None
+    minute: float = MINUTE  # seconds a "minute" lasts: shorter to meet limits sooner
     _requests: dict[str, _Bucket] = field(default_factory=dict)
     _tokens: dict[str, _Bucket] = field(default_factory=dict)
 
@@ -81,7 +85,7 @@ class RateLimiter:
             if not limit:
                 found.append(None)
                 continue
-            bucket = buckets.setdefault(who, _Bucket(float(limit), float(limit), now))
+            bucket = buckets.setdefault(who, _Bucket(float(limit), float(limit), now, self.minute))
             bucket.refill(now)
             found.append(bucket)
         return found[0], found[1]

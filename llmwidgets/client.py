@@ -206,7 +206,8 @@ def _client_arguments(
         rehearsal = ensure_running().rstrip("/").removesuffix("/v1") + path
         # No key leaves for the sandbox: a placeholder stands in for the provider's.
         return record.with_base_url(rehearsal), {"api_key": "rehearsal", "base_url": rehearsal}
-    url = base_url or record.base_url
+    moved = os.environ.get(record.base_url_env) if record.base_url_env else None
+    url = base_url or moved or record.base_url
     if url is None and record.id == "sandbox":
         from .sandbox import ensure_running
 

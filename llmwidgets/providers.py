@@ -87,6 +87,8 @@ class Provider:
     base_url: str | None
     key_env: str | None
     requires_key: bool = True
+    key_env_aliases: tuple[str, ...] = ()  # other names users keep the same key under
+    base_url_env: str | None = None  # a variable that, when set, moves `base_url`
     docs_url: str = ""
     model_hints: tuple[str, ...] = ()  # chat models, the usual one first
     embedding_models: tuple[str, ...] = ()  # none: the service has no /embeddings
@@ -112,9 +114,11 @@ class Provider:
                 return max((v for v in refusal.accepts if isinstance(v, int)), default=0)
         return None
 
-    @property
-    def has_embeddings(self) -> bool:
-        return bool(self.embedding_models) or self.base_url is None
+    def json_schema_model(self, preferred: str) -> str:
+        """`preferred` where it takes `response_format` of type json_schema, else the first
+        of this provider's models that does (Groq: the gpt-oss models)."""
+        capable = self.json_schema_models
+        return preferred if capable is None or preferred in capable else capable[0]
 
     @property
     def rehearsal_path(self) -> str | None:
@@ -303,7 +307,13 @@ PRESETS: dict[str, Provider] = {
             id="litellm",
             label="LiteLLM proxy",
             base_url="http://localhost:4000/v1",
+            # https://docs.litellm.ai/docs/proxy/api_key_auth holds a virtual key in
+            # LITELLM_API_KEY; the litellm SDK's litellm_proxy/ provider reads the proxy's key
+            # and address from LITELLM_PROXY_API_KEY and LITELLM_PROXY_API_BASE
+            # (https://docs.litellm.ai/docs/providers/litellm_proxy).
             key_env="LITELLM_API_KEY",
+            key_env_aliases=("LITELLM_PROXY_API_KEY",),
+            base_url_env="LITELLM_PROXY_API_BASE",
             docs_url="https://docs.litellm.ai/docs/proxy/user_keys",
             model_hints=("gpt-4o-mini",),
             embedding_models=("text-embedding-3-small",),

@@ -3,24 +3,30 @@
     python tools/curriculum.py regenerate [NAMES...]   # notebooks and solutions, on the sandbox
     python tools/curriculum.py links                    # contents page + previous/next links
     python tools/curriculum.py run --provider groq      # papermill copies + a pass/fail table
+    python tools/curriculum.py run --provider groq --rehearse   # the same, offline
     python tools/curriculum.py students                 # exercises: student copies
 
 `regenerate` is the one command that produces the outputs committed with the notebooks:
 every notebook runs top to bottom on the sandbox, then widget state is dropped (it could
 carry what was typed into a widget, and nbval does not need it) and the links are redone.
-`run` never touches the committed notebooks: it writes executed copies under
-`build/curriculum/<provider>/` and prints which notebooks passed, for checking real
-providers when keys are at hand.
+`run` never touches the committed notebooks: it writes executed copies of the notebooks
+and exercise solutions under `build/curriculum/<provider>/` and prints which passed, for
+checking real providers when keys are at hand. With `--rehearse` it needs no key: the
+kernels connect to the sandbox's profile of that provider (`LLMWIDGETS_REHEARSE`), on a
+sandbox started for the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -117,39 +123,65 @@ def _write(book: nbformat.NotebookNode, path: Path) -> None:
 # -- run on a provider -------------------------------------------------------------------
 
 
-def run(provider: str, model: str | None, names: list[str]) -> int:
+def run(provider: str, model: str | None, names: list[str], rehearse: bool = False) -> int:
+    import os
+
     import pandas as pd
     import papermill
 
-    out = ROOT / "build" / "curriculum" / provider
+    from llmwidgets import environment
+    from llmwidgets.sandbox import private_state
+
+    out = ROOT / "build" / "curriculum" / (f"{provider}-rehearsal" if rehearse else provider)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [NOTEBOOKS / n for n in names] if names else curriculum()
+    solutions = sorted((EXERCISES / "solutions").glob("*.ipynb"))
+    everything = {p.name: p for p in [*curriculum(), *solutions]}
+    paths = [everything[n] for n in names] if names else list(everything.values())
     rows = []
-    for path in paths:
-        started = time.perf_counter()
-        error = ""
-        try:
-            papermill.execute_notebook(
-                str(path),
-                str(out / path.name),
-                parameters={"PROVIDER": provider, "MODEL": model},
-                cwd=str(path.parent),
-                progress_bar=False,
-            )
-        except Exception as exc:
-            error = " ".join(str(exc).split())[:200]
-        rows.append(
-            {
-                "notebook": path.name,
-                "passed": not error,
-                "seconds": round(time.perf_counter() - started, 1),
-                "error": error,
-            }
-        )
+    saved = os.environ.get(environment.REHEARSE)
+    if rehearse:
+        os.environ[environment.REHEARSE] = provider  # the kernels inherit it
+    try:
+        with private_state() if rehearse else _nothing():
+            for path in paths:
+                rows.append(_run_one(papermill, path, out, provider, model))
+    finally:
+        if saved is None:
+            os.environ.pop(environment.REHEARSE, None)
+        else:
+            os.environ[environment.REHEARSE] = saved
     summary = pd.DataFrame(rows)
     summary.to_csv(out / "summary.csv", index=False)
     print(summary.to_string(index=False))
     return 0 if summary["passed"].all() else 1
+
+
+def _run_one(
+    papermill: Any, path: Path, out: Path, provider: str, model: str | None
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(path),
+            str(out / path.name),
+            parameters={"PROVIDER": provider, "MODEL": model},
+            cwd=str(path.parent),
+            progress_bar=False,
+        )
+    except Exception as exc:
+        error = " ".join(str(exc).split())[:300]
+    return {
+        "notebook": path.name,
+        "passed": not error,
+        "seconds": round(time.perf_counter() - started, 1),
+        "error": error,
+    }
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 # -- exercises ---------------------------------------------------------------------------
@@ -187,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     runner = commands.add_parser("run", help="papermill copies on a provider, and a summary")
     runner.add_argument("--provider", default="sandbox")
     runner.add_argument("--model", default=None)
+    runner.add_argument(
+        "--rehearse", action="store_true", help="on the sandbox's profile of the provider"
+    )
     runner.add_argument("names", nargs="*")
     commands.add_parser("students", help="student copies of the exercise solutions")
     args = parser.parse_args(argv)
@@ -195,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "links":
         links()
     elif args.command == "run":
-        return run(args.provider, args.model, args.names)
+        return run(args.provider, args.model, args.names, args.rehearse)
     elif args.command == "students":
         students()
     return 0

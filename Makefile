@@ -24,7 +24,7 @@ LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR
 # the same llama-cpp-python. The pin is read from pyproject.toml, where it is written.
 LLAMA_PIN := $(shell sed -n 's/.*"\(llama-cpp-python==[^"]*\)".*/\1/p' pyproject.toml | head -1)
 
-.PHONY: setup setup-test lab test check lint browser notebooks clean
+.PHONY: setup setup-test lab test check lint browser notebooks matrix live clean
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
@@ -50,6 +50,15 @@ lab: setup
 notebooks: setup
 	$(BIN)/python tools/curriculum.py regenerate
 
+# Every notebook and solution on every provider profile and through LiteLLM's real proxy:
+# notebooks/PROVIDERS.md. `make test` checks it; `make live` runs the real providers whose
+# keys are set (into build/curriculum/PROVIDERS-live.md).
+matrix: setup-test
+	$(BIN)/python tools/curriculum.py matrix
+
+live: setup-test
+	$(BIN)/python tools/curriculum.py matrix --live
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -69,6 +78,7 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest
+	$(BIN)/python tools/curriculum.py matrix --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache

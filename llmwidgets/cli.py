@@ -3,6 +3,7 @@
 | command                  | what it does                                        |
 |--------------------------|-----------------------------------------------------|
 | `llmwidgets providers`   | the preset table: id, base URL, key variable        |
+| `... providers --markdown` | how each preset differs from OpenAI (README's table) |
 | `llmwidgets sandbox`     | serve the offline sandbox (foreground; Ctrl-C ends) |
 | `llmwidgets sandbox stop`| stop the shared sandbox that notebooks started      |
 """
@@ -22,12 +23,20 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="llmwidgets", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("providers", help="list the provider presets")
+    listing = commands.add_parser("providers", help="list the provider presets")
+    listing.add_argument(
+        "--markdown", action="store_true", help="how each differs from OpenAI, as README's table"
+    )
     sandbox_command.add_arguments(
         commands.add_parser("sandbox", help="serve the local OpenAI-compatible sandbox")
     )
     args = parser.parse_args(argv)
     if args.command == "providers":
+        if args.markdown:
+            from .providers import markdown_table
+
+            print(markdown_table(), end="")
+            return 0
         return _providers()
     return sandbox_command.run(args)
 

@@ -34,6 +34,7 @@ __all__ = [
     "Provider",
     "Refusal",
     "get_provider",
+    "markdown_table",
     "runs_locally",
     "split_model_id",
 ]
@@ -369,6 +370,46 @@ PRESETS: dict[str, Provider] = {
 
 # The presets the sandbox can rehearse (`llmwidgets sandbox --profile ID`).
 REHEARSABLE = tuple(p.id for p in PRESETS.values() if p.rehearsal_path is not None)
+
+
+def markdown_table() -> str:
+    """The presets and how each differs from OpenAI, as a Markdown table: README shows it,
+    `llmwidgets providers --markdown` prints it, and a test keeps the two the same."""
+
+    def code(items: object) -> str:
+        return ", ".join(f"`{i}`" for i in sorted(items)) or "-"  # type: ignore[call-overload]
+
+    rows = [
+        "| id | base URL | key variable | embeddings | refuses | ignores | free-tier limits |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in PRESETS.values():
+        keys = ", ".join(f"`{k}`" for k in (p.key_env, *p.key_env_aliases) if k) or "none"
+        refuses = [
+            f"{r.param} (only {', '.join(map(repr, r.accepts))})" if r.accepts else r.param
+            for r in p.refusals
+        ]
+        ignores = set(p.ignored_params)
+        if p.max_temperature < _STANDARD_MAX_TEMPERATURE:
+            ignores.add(f"temperature above {p.max_temperature:g} (capped)")
+        limits = p.free_limits
+        tier = (
+            ", ".join(
+                f"{v} {unit}/min"
+                for v, unit in ((limits.rpm, "requests"), (limits.tpm, "tokens"))
+                if v
+            )
+            + (f" on `*{limits.model_suffix}`" if limits.model_suffix else "")
+            if limits
+            else "-"
+        )
+        where = p.base_url or ("local, on demand" if p.local else "any `base_url=`")
+        rows.append(
+            f"| `{p.id}` | {where} | {keys} | "
+            f"{'yes' if p.embedding_models else 'no' if p.base_url else '-'} | "
+            f"{code(refuses)} | {code(ignores)} | {tier} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def get_provider(provider: str | Provider) -> Provider:

@@ -85,6 +85,8 @@ def test_falls_back_when_a_deployment_is_down(client) -> None:
 def test_embeddings_through_the_proxy(client) -> None:
     response = client.embeddings.create(model=EMBEDDING_MODEL, input=["a cat", "a kitten"])
     assert [len(d.embedding) for d in response.data] == [384, 384]
+    short = client.embeddings.create(model=EMBEDDING_MODEL, input="a cat", dimensions=64)
+    assert len(short.data[0].embedding) == 64
 
 
 def test_an_unknown_model_is_a_400_not_a_404(client) -> None:

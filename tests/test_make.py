@@ -33,8 +33,9 @@ def test_make_lab_starts_the_sandbox_then_jupyterlab_on_the_curriculum() -> None
     assert ("--allow-root" in lines[lab]) == (os.getuid() == 0)
 
 
-def test_make_test_lints_then_runs_pytest() -> None:
+def test_make_test_lints_runs_pytest_then_the_provider_matrix() -> None:
     lines = dry_run("test")
     assert any("ruff check" in line for line in lines)
     assert any("ruff format --check" in line for line in lines)
-    assert "-m pytest" in lines[-1]
+    assert "-m pytest" in lines[-2]
+    assert "curriculum.py matrix --check" in lines[-1]  # every notebook on every provider

@@ -104,3 +104,30 @@ def test_groq_warns_before_a_400() -> None:
         "Groq rejects `messages[].name`: the request will fail with 400."
     ]
     assert PRESETS["openai"].check_params({"logprobs": True, "n": 3, "temperature": 2}) == []
+
+
+def test_readme_shows_the_presets_as_they_are() -> None:
+    """README's provider table is generated from the presets; regenerate it with
+    `llmwidgets providers --markdown` when they change."""
+    from pathlib import Path
+
+    from llmwidgets.providers import markdown_table
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert markdown_table() in readme
+
+
+def test_every_refusal_and_limit_cites_its_source() -> None:
+    """Each preset's documented differences carry a source URL in a comment nearby."""
+    import inspect
+    import re
+
+    from llmwidgets import providers
+
+    source = inspect.getsource(providers)
+    for preset in PRESETS.values():
+        if not (preset.refusals or preset.ignored_params or preset.free_limits):
+            continue
+        block = source[source.index(f'id="{preset.id}"') :]
+        block = block[: block.index("Provider(")]  # up to the next preset
+        assert re.search(r"# https://", block), f"{preset.id}: no source cited"

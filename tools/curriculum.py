@@ -4,6 +4,7 @@
     python tools/curriculum.py links                    # contents page + previous/next links
     python tools/curriculum.py run --provider groq      # papermill copies + a pass/fail table
     python tools/curriculum.py run --provider groq --rehearse   # the same, offline
+    python tools/curriculum.py matrix [--check]         # every provider: notebooks/PROVIDERS.md
     python tools/curriculum.py students                 # exercises: student copies
 
 `regenerate` is the one command that produces the outputs committed with the notebooks:
@@ -14,6 +15,12 @@ and exercise solutions under `build/curriculum/<provider>/` and prints which pas
 checking real providers when keys are at hand. With `--rehearse` it needs no key: the
 kernels connect to the sandbox's profile of that provider (`LLMWIDGETS_REHEARSE`), on a
 sandbox started for the run.
+
+`matrix` runs every notebook and exercise solution on every provider profile, and through
+LiteLLM's real proxy in front of the sandbox, and writes `notebooks/PROVIDERS.md`: which
+passed, which adapted (the lines a notebook prints starting with "↪"), which failed.
+`--check` fails on any failure or when the committed table is not what the run produced.
+`--live` runs on the real providers whose keys are set, into `build/curriculum/`.
 """
 
 from __future__ import annotations
@@ -124,41 +131,197 @@ def _write(book: nbformat.NotebookNode, path: Path) -> None:
 
 
 def run(provider: str, model: str | None, names: list[str], rehearse: bool = False) -> int:
-    import os
-
     import pandas as pd
-    import papermill
 
-    from llmwidgets import environment
     from llmwidgets.sandbox import private_state
 
     out = ROOT / "build" / "curriculum" / (f"{provider}-rehearsal" if rehearse else provider)
-    out.mkdir(parents=True, exist_ok=True)
-    solutions = sorted((EXERCISES / "solutions").glob("*.ipynb"))
-    everything = {p.name: p for p in [*curriculum(), *solutions]}
-    paths = [everything[n] for n in names] if names else list(everything.values())
-    rows = []
-    saved = os.environ.get(environment.REHEARSE)
-    if rehearse:
-        os.environ[environment.REHEARSE] = provider  # the kernels inherit it
-    try:
-        with private_state() if rehearse else _nothing():
-            for path in paths:
-                rows.append(_run_one(papermill, path, out, provider, model))
-    finally:
-        if saved is None:
-            os.environ.pop(environment.REHEARSE, None)
-        else:
-            os.environ[environment.REHEARSE] = saved
+    with (
+        _environment(rehearse=provider if rehearse else None),
+        private_state() if rehearse else _nothing(),
+    ):
+        rows = _run_all(_paths(names), out, provider, model)
     summary = pd.DataFrame(rows)
     summary.to_csv(out / "summary.csv", index=False)
     print(summary.to_string(index=False))
     return 0 if summary["passed"].all() else 1
 
 
-def _run_one(
-    papermill: Any, path: Path, out: Path, provider: str, model: str | None
-) -> dict[str, Any]:
+# The rehearsal's per-minute free-tier limits last this many seconds in the matrix: they
+# are met (OpenRouter's 20 a minute, Groq's 30) without waiting out whole minutes.
+MATRIX_MINUTE = 6.0
+ADAPTED = "↪ "
+SKIPPED = "NotebookSkipped:"  # llmwidgets.notebook.skip_rest: the rest cannot run here
+PROVIDERS_MD = NOTEBOOKS / "PROVIDERS.md"
+
+
+def matrix(check: bool, live: bool, workers: int) -> int:
+    """Every notebook and solution on every provider; the table in notebooks/PROVIDERS.md."""
+    from llmwidgets.providers import PRESETS, REHEARSABLE
+
+    paths = _paths([])
+    results: dict[str, list[dict[str, Any]]] = {}
+    if live:
+        from llmwidgets.keys import find_key
+
+        for pid in REHEARSABLE:
+            preset = PRESETS[pid]
+            if preset.requires_key and find_key(preset) is None:
+                print(f"{pid}: no key set, not run")
+                continue
+            results[pid] = _run_all(paths, ROOT / "build" / "curriculum" / pid, pid, None, workers)
+        table = _table(results, live=True)
+        (ROOT / "build" / "curriculum" / "PROVIDERS-live.md").write_text(table)
+        print(table)
+        return 0 if _all_passed(results) else 1
+
+    from litellm_proxy import litellm_proxy
+
+    from llmwidgets.sandbox import private_state, start
+
+    build = ROOT / "build" / "curriculum"
+    # One sandbox serves every profile, at its own path.
+    with private_state(), start(minute=MATRIX_MINUTE) as box, _environment(sandbox_url=box.url):
+        for pid in REHEARSABLE:
+            if pid == "litellm":
+                continue  # the real proxy below, not its rehearsal
+            with _environment(rehearse=pid):
+                results[pid] = _run_all(paths, build / f"{pid}-rehearsal", pid, None, workers)
+            _progress(pid, results[pid])
+        with litellm_proxy(box.url) as proxy:
+            moved = {"LITELLM_PROXY_API_BASE": proxy.url, "LITELLM_API_KEY": proxy.master_key}
+            with _environment(extra=moved):
+                results["litellm"] = _run_all(paths, build / "litellm", "litellm", None, workers)
+            _progress("litellm", results["litellm"])
+    table = _table(results, live=False)
+    if check:
+        (build / "PROVIDERS.md").write_text(table)
+        stale = not PROVIDERS_MD.exists() or PROVIDERS_MD.read_text() != table
+        if stale:
+            print(
+                f"{PROVIDERS_MD.relative_to(ROOT)} is not what this run produced (see "
+                "build/curriculum/PROVIDERS.md): run `python tools/curriculum.py matrix`"
+            )
+        return 0 if _all_passed(results) and not stale else 1
+    PROVIDERS_MD.write_text(table)
+    return 0 if _all_passed(results) else 1
+
+
+def _progress(pid: str, rows: list[dict[str, Any]]) -> None:
+    failed = [r["notebook"] for r in rows if not r["passed"]]
+    seconds = sum(r["seconds"] for r in rows)
+    passed = f"{pid}: {len(rows) - len(failed)}/{len(rows)} passed ({seconds:.0f} s of kernels)"
+    print(passed + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)
+
+
+def _all_passed(results: dict[str, list[dict[str, Any]]]) -> bool:
+    return all(row["passed"] for rows in results.values() for row in rows)
+
+
+def _table(results: dict[str, list[dict[str, Any]]], live: bool) -> str:
+    """PROVIDERS.md: one row per notebook, one column per provider, then what adapted."""
+    from llmwidgets.providers import PRESETS
+
+    providers = list(results)
+    how = (
+        "on the real providers whose keys were set"
+        if live
+        else "offline: each provider's profile in the sandbox (a rehearsal of its documented "
+        "surface), and LiteLLM's real proxy in front of the sandbox"
+    )
+    lines = [
+        "# The curriculum on every provider",
+        "",
+        f"Every notebook and exercise solution, run top to bottom {how}. Generated by",
+        "`python tools/curriculum.py matrix`"
+        + (" --live" if live else "")
+        + "; CI runs it again and fails when a cell fails or this page is out of date. On the",
+        "sandbox itself, nbval compares every output as well.",
+        "",
+        "✓ passed as written · ↪ passed, adapting to the provider · ⏭ stopped early, saying "
+        "why · ✗ failed (notes below)",
+        "",
+        "| notebook | " + " | ".join(PRESETS[p].label for p in providers) + " |",
+        "|---|" + "---|" * len(providers),
+    ]
+    names = [row["notebook"] for row in next(iter(results.values()), [])]
+    notes: list[str] = []
+    for index, name in enumerate(names):
+        marks = []
+        for pid in providers:
+            row = results[pid][index]
+            skipped = row.get("skipped", "")
+            mark = "⏭" if skipped else "↪" if row["adapted"] else "✓"
+            marks.append(mark if row["passed"] else "✗")
+            for note in row["adapted"]:
+                notes.append(f"- **{name}** on {PRESETS[pid].label}: {note}")
+            if skipped:
+                notes.append(f"- **{name}** on {PRESETS[pid].label}, stopped early: {skipped}")
+            if not row["passed"]:
+                notes.append(f"- **{name}** on {PRESETS[pid].label} failed: {row['error']}")
+        lines.append(f"| {_link(name)} | " + " | ".join(marks) + " |")
+    if notes:
+        lines += ["", "## How notebooks adapted", "", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def _link(name: str) -> str:
+    where = "" if (NOTEBOOKS / name).exists() else "../exercises/solutions/"
+    return f"[{name.removesuffix('.ipynb')}]({where}{name})"
+
+
+def _paths(names: list[str]) -> list[Path]:
+    solutions = sorted((EXERCISES / "solutions").glob("*.ipynb"))
+    everything = {p.name: p for p in [*curriculum(), *solutions]}
+    return [everything[n] for n in names] if names else list(everything.values())
+
+
+def _run_all(
+    paths: list[Path], out: Path, provider: str, model: str | None, workers: int = 1
+) -> list[dict[str, Any]]:
+    """Papermill copies under `out`, `workers` kernels at a time; a row per notebook."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = [(path, out, provider, model) for path in paths]
+    if workers <= 1:
+        return [_run_one(*job) for job in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_run_one, *zip(*jobs, strict=True)))
+
+
+@contextlib.contextmanager
+def _environment(
+    *,
+    rehearse: str | None = None,
+    sandbox_url: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> Iterator[None]:
+    """Variables the kernels inherit, for the duration of a run."""
+    import os
+
+    from llmwidgets import environment
+
+    wanted = dict(extra or {})
+    if rehearse:
+        wanted[environment.REHEARSE] = rehearse
+    if sandbox_url:
+        wanted[environment.SANDBOX_URL] = sandbox_url
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[str, Any]:
+    import papermill
+
     started = time.perf_counter()
     error = ""
     try:
@@ -170,13 +333,36 @@ def _run_one(
             progress_bar=False,
         )
     except Exception as exc:
-        error = " ".join(str(exc).split())[:300]
+        error = _error_line(exc)
+    skipped = error.startswith(SKIPPED)
     return {
         "notebook": path.name,
-        "passed": not error,
+        "passed": not error or skipped,
         "seconds": round(time.perf_counter() - started, 1),
-        "error": error,
+        "error": "" if skipped else error,
+        "skipped": error.removeprefix(SKIPPED).strip() if skipped else "",
+        "adapted": _adaptations(out / path.name),
     }
+
+
+def _error_line(exc: Exception) -> str:
+    """The exception a cell raised, in one line (papermill's message is the traceback)."""
+    ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
+    text = f"{ename}: {evalue}" if ename else str(exc)
+    return " ".join(text.split())[:200]
+
+
+def _adaptations(executed: Path) -> list[str]:
+    """The lines an executed notebook printed starting with "↪ ": how it adapted."""
+    if not executed.exists():
+        return []
+    found = []
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            for line in output.get("text", "").splitlines():
+                if line.startswith(ADAPTED) and line[2:] not in found:
+                    found.append(line[2:])
+    return found
 
 
 @contextlib.contextmanager
@@ -223,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rehearse", action="store_true", help="on the sandbox's profile of the provider"
     )
     runner.add_argument("names", nargs="*")
+    grid = commands.add_parser("matrix", help="every provider: notebooks/PROVIDERS.md")
+    grid.add_argument("--check", action="store_true", help="fail on a failure or a stale page")
+    grid.add_argument("--live", action="store_true", help="the real providers with keys set")
+    grid.add_argument("--workers", type=int, default=2, help="kernels at a time")
     commands.add_parser("students", help="student copies of the exercise solutions")
     args = parser.parse_args(argv)
     if args.command == "regenerate":
@@ -231,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         links()
     elif args.command == "run":
         return run(args.provider, args.model, args.names, args.rehearse)
+    elif args.command == "matrix":
+        return matrix(args.check, args.live, args.workers)
     elif args.command == "students":
         students()
     return 0

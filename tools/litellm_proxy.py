@@ -71,7 +71,12 @@ def config_for(sandbox_url: str, backend_key: str = "unused") -> dict[str, objec
             },
             {
                 "model_name": EMBEDDING_MODEL,
-                "litellm_params": {"model": "openai/all-minilm-l6-v2", **backend},
+                "litellm_params": {
+                    "model": "openai/all-minilm-l6-v2",
+                    # LiteLLM passes `dimensions` only for models it knows take it.
+                    "allowed_openai_params": ["dimensions"],
+                    **backend,
+                },
                 "model_info": {"mode": "embedding", "input_cost_per_token": PRICES["embedding"]},
             },
             {  # a deployment that is down: requests for it fall back to the chat model

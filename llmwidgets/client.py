@@ -74,11 +74,15 @@ class ModelListing:
 
 
 def chat_model_among(ids: Sequence[str], hints: Sequence[str] = ()) -> str | None:
-    """A sensible default for chat: the preset's first hint that is served, else the first
-    id that is not an embedding, speech or moderation model."""
+    """A sensible default for chat: the preset's first hint that is served (or a dated
+    snapshot of it: Anthropic lists `claude-haiku-4-5-20251001`, newest models first),
+    else the first id that is not an embedding, speech or moderation model."""
     for hint in hints:
         if hint in ids:
             return hint
+        dated = sorted(i for i in ids if i.startswith(hint + "-") and i[len(hint) + 1 :].isdigit())
+        if dated:
+            return dated[-1]
     skip = ("embed", "minilm", "whisper", "tts", "moderation", "dall-e", "image")
     chat = [i for i in ids if not any(word in i.lower() for word in skip)]
     first = chat or list(ids)

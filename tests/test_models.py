@@ -71,3 +71,17 @@ def test_async_listing(loopback: LoopbackServer, canary_key: str) -> None:
         return listing
 
     assert asyncio.run(run()).ids == ("loopback-large", "loopback-small")
+
+
+def test_the_chat_model_is_a_hint_or_its_dated_snapshot() -> None:
+    """Anthropic lists dated ids, newest (and dearest) first: the hint's snapshot wins."""
+    from llmwidgets.client import chat_model_among
+
+    listed = ["claude-opus-4-7", "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001"]
+    assert chat_model_among(listed, ("claude-haiku-4-5",)) == "claude-haiku-4-5-20251001"
+    assert chat_model_among(["gpt-4o-mini", "gpt-4o-mini-2024-07-18"], ("gpt-4o-mini",)) == (
+        "gpt-4o-mini"
+    )
+    assert chat_model_among(["claude-haiku-4-5-latest"], ("claude-haiku-4-5",)) == (
+        "claude-haiku-4-5-latest"
+    )  # not a date: no hint matched, so the first chat model

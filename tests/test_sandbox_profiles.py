@@ -263,7 +263,7 @@ def test_connect_rehearses_without_the_real_key(fake_sandbox, monkeypatch) -> No
     assert client.models.list().data[0].id == "llama-3.1-8b-instant"
 
 
-def test_the_environment_turns_rehearsal_on(fake_sandbox, monkeypatch) -> None:
+def test_the_environment_turns_rehearsal_on(fake_sandbox, monkeypatch, no_keys) -> None:
     url = fake_sandbox()
     monkeypatch.setenv("LLMWIDGETS_SANDBOX_URL", url)
     monkeypatch.setenv("LLMWIDGETS_REHEARSE", "all")
@@ -273,6 +273,5 @@ def test_the_environment_turns_rehearsal_on(fake_sandbox, monkeypatch) -> None:
     explicit = llmwidgets.connect("openai", base_url="http://127.0.0.1:9/v1", api_key="k")
     assert str(explicit.base_url) == "http://127.0.0.1:9/v1/"  # an address given wins
     monkeypatch.setenv("LLMWIDGETS_REHEARSE", "ollama")
-    monkeypatch.delenv("GROQ_API_KEY", raising=False)
     with pytest.raises(llmwidgets.errors.MissingKeyError):
         llmwidgets.connect("groq", prompt=False)  # not rehearsed: the real thing

@@ -162,6 +162,7 @@ def matrix(check: bool, live: bool, workers: int) -> int:
     paths = _paths([])
     results: dict[str, list[dict[str, Any]]] = {}
     if live:
+        from llmwidgets import connect, list_models
         from llmwidgets.keys import find_key
 
         for pid in REHEARSABLE:
@@ -169,7 +170,14 @@ def matrix(check: bool, live: bool, workers: int) -> int:
             if preset.requires_key and find_key(preset) is None:
                 print(f"{pid}: no key set, not run")
                 continue
+            listing = list_models(connect(pid, prompt=False, rehearse=False))
+            if not listing.from_api:  # a local server that is not running, a dead proxy
+                print(f"{pid}: not reachable, not run ({listing.note})")
+                continue
             results[pid] = _run_all(paths, ROOT / "build" / "curriculum" / pid, pid, None, workers)
+        if not results:
+            print("no provider to run: set a key (GROQ_API_KEY, ...) or start Ollama")
+            return 0
         table = _table(results, live=True)
         (ROOT / "build" / "curriculum" / "PROVIDERS-live.md").write_text(table)
         print(table)

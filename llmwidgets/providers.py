@@ -30,11 +30,11 @@ __all__ = [
     "LOOPBACK_HOSTS",
     "PRESETS",
     "REHEARSABLE",
+    "STANDARD_MAX_TEMPERATURE",
     "FreeTier",
     "Provider",
     "Refusal",
     "get_provider",
-    "markdown_table",
     "runs_locally",
     "split_model_id",
 ]
@@ -44,7 +44,7 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_SERVER = "local"
 
 # OpenAI's own upper bound for `temperature`; providers with a lower one say so.
-_STANDARD_MAX_TEMPERATURE = 2.0
+STANDARD_MAX_TEMPERATURE = 2.0
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Provider:
     free_limits: FreeTier | None = None
     ignored_params: frozenset[str] = frozenset()
     refusals: tuple[Refusal, ...] = ()
-    max_temperature: float = _STANDARD_MAX_TEMPERATURE  # above it: capped (no error)
+    max_temperature: float = STANDARD_MAX_TEMPERATURE  # above it: capped (no error)
     reports_cached_tokens: bool = True
     notes: str = ""
     local: bool = False  # runs on this machine: free, and no key leaves it
@@ -370,46 +370,6 @@ PRESETS: dict[str, Provider] = {
 
 # The presets the sandbox can rehearse (`llmwidgets sandbox --profile ID`).
 REHEARSABLE = tuple(p.id for p in PRESETS.values() if p.rehearsal_path is not None)
-
-
-def markdown_table() -> str:
-    """The presets and how each differs from OpenAI, as a Markdown table: README shows it,
-    `llmwidgets providers --markdown` prints it, and a test keeps the two the same."""
-
-    def code(items: object) -> str:
-        return ", ".join(f"`{i}`" for i in sorted(items)) or "-"  # type: ignore[call-overload]
-
-    rows = [
-        "| id | base URL | key variable | embeddings | refuses | ignores | free-tier limits |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for p in PRESETS.values():
-        keys = ", ".join(f"`{k}`" for k in (p.key_env, *p.key_env_aliases) if k) or "none"
-        refuses = [
-            f"{r.param} (only {', '.join(map(repr, r.accepts))})" if r.accepts else r.param
-            for r in p.refusals
-        ]
-        ignores = set(p.ignored_params)
-        if p.max_temperature < _STANDARD_MAX_TEMPERATURE:
-            ignores.add(f"temperature above {p.max_temperature:g} (capped)")
-        limits = p.free_limits
-        tier = (
-            ", ".join(
-                f"{v} {unit}/min"
-                for v, unit in ((limits.rpm, "requests"), (limits.tpm, "tokens"))
-                if v
-            )
-            + (f" on `*{limits.model_suffix}`" if limits.model_suffix else "")
-            if limits
-            else "-"
-        )
-        where = p.base_url or ("local, on demand" if p.local else "any `base_url=`")
-        rows.append(
-            f"| `{p.id}` | {where} | {keys} | "
-            f"{'yes' if p.embedding_models else 'no' if p.base_url else '-'} | "
-            f"{code(refuses)} | {code(ignores)} | {tier} |"
-        )
-    return "\n".join(rows) + "\n"
 
 
 def get_provider(provider: str | Provider) -> Provider:

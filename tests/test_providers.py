@@ -111,7 +111,7 @@ def test_readme_shows_the_presets_as_they_are() -> None:
     `llmwidgets providers --markdown` when they change."""
     from pathlib import Path
 
-    from llmwidgets.providers import markdown_table
+    from llmwidgets.cli import markdown_table
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     assert markdown_table() in readme

@@ -138,7 +138,7 @@ def run(provider: str, model: str | None, names: list[str], rehearse: bool = Fal
     out = ROOT / "build" / "curriculum" / (f"{provider}-rehearsal" if rehearse else provider)
     with (
         _environment(rehearse=provider if rehearse else None),
-        private_state() if rehearse else _nothing(),
+        private_state() if rehearse else contextlib.nullcontext(),
     ):
         rows = _run_all(_paths(names), out, provider, model)
     summary = pd.DataFrame(rows)
@@ -371,11 +371,6 @@ def _adaptations(executed: Path) -> list[str]:
                 if line.startswith(ADAPTED) and line[2:] not in found:
                     found.append(line[2:])
     return found
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 # -- exercises ---------------------------------------------------------------------------

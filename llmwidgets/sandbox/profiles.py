@@ -133,13 +133,7 @@ class Profile:
         for name in provider.ignored_params:
             if name in type(request).model_fields and getattr(request, name) is not None:
                 changes[name] = None
-        if "max_completion_tokens" in provider.ignored_params:
-            changes["max_completion_tokens"] = None
-        if (
-            request.temperature is not None
-            and request.temperature > provider.max_temperature
-            and provider.id != "sandbox"
-        ):
+        if request.temperature is not None and request.temperature > provider.max_temperature:
             changes["temperature"] = provider.max_temperature
         return request.model_copy(update=changes)
 

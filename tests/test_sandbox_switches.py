@@ -27,6 +27,32 @@ def test_a_header_asks_for_a_server_error(fake_sandbox, status: int) -> None:
     assert raised.value.response.headers["x-should-retry"] == "true"
 
 
+def test_a_header_asks_for_a_429_whose_retry_after_is_an_http_date(fake_sandbox) -> None:
+    import time
+    from email.utils import parsedate_to_datetime
+
+    with pytest.raises(openai.RateLimitError) as raised:
+        client(fake_sandbox()).chat.completions.create(
+            model=MODEL, messages=HELLO, extra_headers={"X-Sandbox-Fail": "429"}
+        )
+    asked = raised.value.response.headers["retry-after"]
+    assert asked.endswith(" GMT")
+    ahead = parsedate_to_datetime(asked).timestamp() - time.time()
+    assert 1.0 < ahead <= 3.0
+    assert raised.value.code == "rate_limit_exceeded"
+
+
+def test_the_sdk_waits_for_a_retry_after_date_and_retries(fake_sandbox) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(openai.RateLimitError):
+        client(fake_sandbox(), retries=1).chat.completions.create(
+            model=MODEL, messages=HELLO, extra_headers={"X-Sandbox-Fail": "429"}
+        )
+    assert time.monotonic() - started >= 1.0  # one retry, after the date
+
+
 def test_a_bad_fail_header_is_a_400_naming_it(fake_sandbox) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client(fake_sandbox()).chat.completions.create(

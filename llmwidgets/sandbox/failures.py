@@ -4,6 +4,7 @@
 |-------------------------------------|-------------------------------------------------------|
 | header `X-Sandbox-Fail: 500`        | 500 `server_error`, `x-should-retry: true`            |
 | header `X-Sandbox-Fail: 503`        | 503 `server_error` (overloaded), `x-should-retry: true` |
+| header `X-Sandbox-Fail: 429`        | 429 whose `Retry-After` is an HTTP date, 2 s ahead    |
 | `--flaky N`                         | the first of every N model requests: that 503         |
 | `--restricted-key KEY`              | a valid key that may list models but not use one: 403 |
 | `--moderate WORD[,WORD]`            | a choice that writes one ends with `content_filter`   |
@@ -13,12 +14,17 @@ the same path as every other error (OpenAI's envelope, its status, its headers),
 official SDK reacts as it does to OpenAI: it retries the 5xx answers (`max_retries`) and
 raises `InternalServerError`, `PermissionDeniedError`. `--moderate` is applied while the
 model writes (`stops.py`). The messages are OpenAI's own.
+
+The 429 switch exists because HTTP lets `Retry-After` be a date as well as seconds
+(RFC 9110, section 10.2.3): retry code that assumes a number should meet one for real.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
+from email.utils import formatdate
 
 from starlette.requests import Request
 
@@ -27,6 +33,7 @@ from .errors import SandboxAPIError
 __all__ = ["FAIL_HEADER", "TeachingSwitches"]
 
 FAIL_HEADER = "x-sandbox-fail"
+RETRY_DATE_AHEAD_S = 2.0
 _SERVER_ERRORS = {
     500: "The server had an error while processing your request. Sorry about that!",
     503: "The server is overloaded or not ready yet.",
@@ -53,10 +60,12 @@ class TeachingSwitches:
         asked = request.headers.get(FAIL_HEADER, "").strip()
         if asked:
             status = int(asked) if asked.isdigit() else 0
+            if status == 429:
+                raise _rate_limited_until(time.time() + RETRY_DATE_AHEAD_S)
             if status not in _SERVER_ERRORS:
                 raise SandboxAPIError(
                     400,
-                    f"{FAIL_HEADER} takes 500 or 503, not {asked!r}.",
+                    f"{FAIL_HEADER} takes 429, 500 or 503, not {asked!r}.",
                     param=FAIL_HEADER,
                 )
             raise _server_error(status)
@@ -71,6 +80,17 @@ class TeachingSwitches:
 def _server_error(status: int) -> SandboxAPIError:
     return SandboxAPIError(
         status, _SERVER_ERRORS[status], type="server_error", headers={"x-should-retry": "true"}
+    )
+
+
+def _rate_limited_until(when: float) -> SandboxAPIError:
+    """A 429 asking to come back at a moment given as an HTTP date (whole seconds, rounded up)."""
+    return SandboxAPIError(
+        429,
+        "Rate limit reached for requests. Please try again later.",
+        type="requests",
+        code="rate_limit_exceeded",
+        headers={"retry-after": formatdate(float(int(when) + 1), usegmt=True)},
     )
 
 

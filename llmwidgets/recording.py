@@ -1,0 +1,132 @@
+"""What a client sent and what came back, recorded through the SDK's own HTTP hooks.
+
+    watched, log = record(client)     # a copy of `client` that records; `client` unchanged
+    watched.chat.completions.create(...)
+    log.exchanges[-1].body["stream"]  # what really went over the wire
+
+The official SDK takes an `http_client`; `openai.DefaultHttpxClient` accepts `event_hooks`,
+called for every request and every response, retries included. So nothing here speaks
+HTTP: the SDK does, and we watch. The exercises' checks use it to see what a solution
+really sent (did it stream, did it send `stop`, how long did it wait after a 429). Keys
+never enter a record: the `Authorization` header is not kept, and text is redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .redaction import redact
+
+__all__ = ["Exchange", "Recording", "record"]
+
+ClientT = TypeVar("ClientT")
+_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
+
+
+@dataclass
+class Exchange:
+    """One HTTP request the SDK sent, and its response once one came."""
+
+    method: str
+    path: str
+    body: Any  # the JSON body sent, parsed; None when there was none
+    headers: dict[str, str]  # request headers, secrets left out
+    sent: float  # time.monotonic() when the request left
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    received: float | None = None  # when the response's headers arrived
+    reply: Any = None  # a whole (not streamed) JSON response, parsed
+
+    @property
+    def streamed(self) -> bool:
+        return isinstance(self.body, dict) and self.body.get("stream") is True
+
+    def retry_after(self) -> str | None:
+        return self.response_headers.get("retry-after")
+
+
+@dataclass
+class Recording:
+    """The exchanges of one recorded client, oldest first."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+    _open: dict[int, Exchange] = field(default_factory=dict, repr=False)
+
+    def to(self, path_suffix: str, method: str = "POST") -> list[Exchange]:
+        """The exchanges with one endpoint, e.g. `to("/chat/completions")`."""
+        return [e for e in self.exchanges if e.method == method and e.path.endswith(path_suffix)]
+
+    def clear(self) -> None:
+        self.exchanges.clear()
+
+    def on_request(self, request: Any) -> None:
+        exchange = Exchange(
+            method=request.method,
+            path=request.url.path,
+            body=_json(request.content) if request.content else None,
+            headers={
+                k.lower(): redact(v)
+                for k, v in request.headers.items()
+                if k.lower() not in _SECRET_HEADERS
+            },
+            sent=time.monotonic(),
+        )
+        self.exchanges.append(exchange)
+        self._open[id(request)] = exchange
+
+    def on_response(self, response: Any) -> Exchange | None:
+        exchange = self._open.pop(id(response.request), None)
+        if exchange is None:
+            return None
+        exchange.status = response.status_code
+        exchange.response_headers = {k.lower(): v for k, v in response.headers.items()}
+        exchange.received = time.monotonic()
+        return exchange
+
+    def read_whole(self, exchange: Exchange | None, content: bytes) -> None:
+        if exchange is not None and not exchange.streamed:
+            exchange.reply = _json(content)
+
+
+def record(client: ClientT) -> tuple[ClientT, Recording]:
+    """A copy of an `openai.OpenAI` or `AsyncOpenAI` client that records every exchange."""
+    import openai
+
+    log = Recording()
+    if isinstance(client, openai.AsyncOpenAI):
+
+        async def on_request(request: Any) -> None:
+            log.on_request(request)
+
+        async def on_response(response: Any) -> None:
+            exchange = log.on_response(response)
+            if exchange is not None and not exchange.streamed:
+                log.read_whole(exchange, await response.aread())
+
+        http: Any = openai.DefaultAsyncHttpxClient(
+            event_hooks={"request": [on_request], "response": [on_response]}
+        )
+    else:
+
+        def on_sync_request(request: Any) -> None:
+            log.on_request(request)
+
+        def on_sync_response(response: Any) -> None:
+            exchange = log.on_response(response)
+            if exchange is not None and not exchange.streamed:
+                log.read_whole(exchange, response.read())
+
+        http = openai.DefaultHttpxClient(
+            event_hooks={"request": [on_sync_request], "response": [on_sync_response]}
+        )
+    return client.copy(http_client=http), log  # type: ignore[attr-defined]
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None

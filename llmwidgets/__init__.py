@@ -44,6 +44,9 @@ _EXPORTS = {
     "price_of": "pricing",
     "count_tokens": "tokens",
     "count_message_tokens": "tokens",
+    "Question": "questions",
+    "Quiz": "widgets.quiz",
+    "quiz": "widgets.quiz",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -86,10 +89,12 @@ if TYPE_CHECKING:
     from .keys import ResolvedKey, find_key, resolve_key
     from .pricing import price_of
     from .providers import PRESETS, Provider, get_provider, split_model_id
+    from .questions import Question
     from .redaction import redact
     from .tokens import count_message_tokens, count_tokens
     from .usage import CallRecord
     from .widgets.cell import Reply, StreamCell
     from .widgets.meter import CostMeter, session_meter
+    from .widgets.quiz import Quiz, quiz
     from .widgets.selector import ProviderSelector
     from .widgets.session import chat

@@ -1,0 +1,105 @@
+"""A short quiz with instant feedback, for the end of a notebook.
+
+    llmwidgets.quiz(Question(...), Question(...))
+
+The view shows each prompt with its choices; picking one sends the choice to the kernel,
+which answers with a verdict and the explanation. Only prompts and choices are synced, so
+a saved notebook (widget state included) holds neither the right answers nor the
+student's picks, and a static copy (GitHub, nbconvert) lists the questions to think about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..questions import Question
+
+__all__ = ["Quiz", "quiz"]
+
+_STATIC = Path(__file__).parent / "static"
+
+
+class Quiz(anywidget.AnyWidget):
+    """Questions in the page, answers in the kernel."""
+
+    _esm = _STATIC / "quiz.js"
+    _css = _STATIC / "quiz.css"
+
+    questions: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="each question's prompt and choices as HTML; never the right answer"
+    ).tag(sync=True)
+
+    def __init__(self, questions: Sequence[Question], **kwargs: Any) -> None:
+        self._questions = tuple(questions)
+        if not self._questions:
+            raise ValueError("a quiz needs at least one question")
+        super().__init__(
+            questions=[
+                {
+                    "prompt": _markdown(q.prompt),
+                    "choices": [_markdown(c, inline=True) for c in q.choices],
+                }
+                for q in self._questions
+            ],
+            **kwargs,
+        )
+        self.on_msg(self._on_frontend_message)
+
+    def _on_frontend_message(self, _: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "answer":
+            return
+        index, choice = content.get("question"), content.get("choice")
+        if not isinstance(index, int) or not 0 <= index < len(self._questions):
+            return
+        if not isinstance(choice, int) or not 0 <= choice < len(self._questions[index].choices):
+            return
+        verdict = self._questions[index].grade(choice)
+        self.send(
+            {
+                "type": "verdict",
+                "question": index,
+                "choice": choice,
+                "correct": verdict.correct,
+                "why": _markdown(verdict.why),
+            }
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live quiz; for viewers without widgets, the questions to think about."""
+        found = super()._repr_mimebundle_(**kwargs)
+        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
+        items = "".join(
+            f"<li>{q['prompt']}<ul>{''.join(f'<li>{c}</li>' for c in q['choices'])}</ul></li>"
+            for q in self.questions
+        )
+        bundle = dict(data)
+        bundle["text/html"] = (
+            "<div><b>Quiz</b> <i>(run the notebook to check your answers)</i>"
+            f"<ol>{items}</ol></div>"
+        )
+        bundle["text/plain"] = "\n".join(
+            [f"Quiz: {len(self._questions)} questions (run the notebook to check your answers)"]
+            + [f"{i}. {q.prompt}" for i, q in enumerate(self._questions, 1)]
+        )
+        return bundle, metadata
+
+    def __repr__(self) -> str:
+        return f"Quiz({len(self._questions)} questions)"
+
+
+def quiz(*questions: Question) -> Quiz:
+    """A quiz of these questions, to show as a cell's result."""
+    return Quiz(questions)
+
+
+def _markdown(text: str, inline: bool = False) -> str:
+    """Markdown to HTML, raw HTML escaped (never run)."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": False})
+    return renderer.renderInline(text) if inline else renderer.render(text)

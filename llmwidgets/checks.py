@@ -35,8 +35,10 @@ from .recording import Exchange, Recording, record
 __all__ = [
     "backoff",
     "completion",
+    "conversation",
     "json_output",
     "model_list",
+    "safe_completion",
     "search",
     "stop_sequence",
     "streamed",
@@ -450,3 +452,112 @@ def _listed(client: Any, after: Callable[[], None]) -> Any:
         return client.models.list()
     finally:
         after()
+
+
+# -- exercise 08: the reference document's own bugs ----------------------------------------
+
+
+def _sandbox_under_watch() -> tuple[Any, Recording, str]:
+    """A watched client of the shared sandbox, with no retries of its own: the sandbox can
+    fail on request (`X-Sandbox-Fail`), whatever provider the exercise uses."""
+    from .client import connect, list_models
+
+    base = connect("sandbox").with_options(max_retries=0)
+    client, log = record(base)
+    return client, log, list_models(base).chat_model or ""
+
+
+@_check("safe_completion fixed")
+def safe_completion(fn: Any) -> None:
+    """`fn(client, messages, max_retries=3, **kwargs)` answers a good request; retries 5xx
+    and 429s with the model it was given, waiting as long as `Retry-After` asks; raises the
+    real error when the retries run out; never retries a 400."""
+    import openai
+
+    client, log, model = _sandbox_under_watch()
+    hello = [{"role": "user", "content": "Hi"}]
+    reply = fn(client, hello, model=model, max_tokens=5)
+    if reply in (None, Ellipsis):
+        raise NotSolved("safe_completion() should return the completion")
+    if getattr(reply, "object", None) != "chat.completion":
+        _fail("a good request should return what client.chat.completions.create returned")
+
+    for status, fail, error in (
+        (503, "503", openai.InternalServerError),
+        (429, "429", openai.RateLimitError),
+    ):
+        log.clear()
+        asked: dict[int, float] = {}
+        try:
+            fn(
+                client,
+                hello,
+                max_retries=3,
+                model=model,
+                max_tokens=5,
+                extra_headers={"X-Sandbox-Fail": fail},
+            )
+        except error:
+            pass
+        except Exception as other:  # which error escapes is the point
+            sent = [e.body.get("model") for e in log.exchanges if isinstance(e.body, dict)]
+            if any(m != model for m in sent):
+                wrong = next(m for m in sent if m != model)
+                _fail(
+                    f"a retry sent model {wrong!r}, not {model!r}: is `model` popped in the loop?"
+                )
+            _fail(
+                f"after {status}s it gave up with {type(other).__name__}, not the "
+                f"{error.__name__} itself: raise the real error, it carries the status"
+            )
+        else:
+            _fail(f"every attempt got a {status}, yet nothing was raised")
+        sent = [e.body.get("model") for e in log.exchanges if isinstance(e.body, dict)]
+        if len(sent) != 3:
+            _fail(f"max_retries=3 should make 3 attempts at a {status}, not {len(sent)}")
+        if any(m != model for m in sent):
+            _fail(f"a retry sent model {next(m for m in sent if m != model)!r}, not {model!r}")
+        for exchange in log.exchanges:
+            if exchange.status == 429:
+                asked[id(exchange)] = _retry_after_seconds(exchange)
+        _waits(log.exchanges, asked)
+
+    log.clear()
+    try:
+        fn(client, [], model=model, max_retries=3)
+    except openai.BadRequestError:
+        pass
+    else:
+        _fail("an empty messages list should raise BadRequestError")
+    if len(log.exchanges) != 1:
+        _fail(f"a 400 was retried {len(log.exchanges) - 1} times: it fails the same way every time")
+
+
+@_check("Conversation fixed")
+def conversation(cls: Any) -> None:
+    """`cls(client, system=...)` keeps `messages`, system first; `send` adds the user turn
+    and the answer together, only once the answer came back."""
+    import openai
+
+    client, _, model = _sandbox_under_watch()
+    chat = cls(client, system="You are brief.")
+    system = [{"role": "system", "content": "You are brief."}]
+    if chat.messages != system:
+        _fail("a new conversation should hold just its system message")
+    try:
+        chat.send("Hi", model=model, max_tokens=5, extra_headers={"X-Sandbox-Fail": "500"})
+    except openai.InternalServerError:
+        pass
+    else:
+        _fail("the request failed with a 500: send() should raise it")
+    if chat.messages != system:
+        orphans = len(chat.messages) - 1
+        _fail(
+            f"a failed call left {orphans} message(s) behind: the next prompt would carry "
+            "a question with no answer"
+        )
+    answer = chat.send("Hi", model=model, max_tokens=5)
+    if [m["role"] for m in chat.messages] != ["system", "user", "assistant"]:
+        _fail(f"after one good send the roles are {[m['role'] for m in chat.messages]}")
+    if chat.messages[-1]["content"] != answer:
+        _fail("send() should return the answer it added to the history")

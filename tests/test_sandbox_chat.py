@@ -272,24 +272,25 @@ def test_tool_choice_none_never_calls(sandbox: openai.OpenAI) -> None:
 def test_logit_bias_bans_the_greedy_first_token(sandbox: openai.OpenAI) -> None:
     greedy = ask(sandbox, temperature=0, max_tokens=3, logprobs=True)
     first = greedy.choices[0].logprobs.content[0]
-    # The sandbox's token ids come from the model's own tokenizer; find the id by trying.
+    # logit_bias takes the model's own token ids: /tokenize (llama.cpp's route) gives them.
+    [token] = tokens_of(sandbox, first.token)
+    assert token["piece"] == first.token
     banned = ask(
-        sandbox,
-        temperature=0,
-        max_tokens=3,
-        logprobs=True,
-        logit_bias={str(i): -100 for i in _ids_for(sandbox, first.token)},
+        sandbox, temperature=0, max_tokens=3, logprobs=True, logit_bias={str(token["id"]): -100}
     )
     assert banned.choices[0].logprobs.content[0].token != first.token
 
 
-def _ids_for(client: openai.OpenAI, token: str) -> list[int]:
-    from llama_cpp import Llama
+def tokens_of(client: openai.OpenAI, text: str) -> list[dict]:
+    root = str(client.base_url).rstrip("/").removesuffix("/v1")
+    body = {"content": text, "with_pieces": True}
+    return client.post(f"{root}/tokenize", body=body, cast_to=object)["tokens"]
 
-    from llmwidgets.sandbox.engine import default_model_path
 
-    vocab = Llama(str(default_model_path()), vocab_only=True, verbose=False)
-    return vocab.tokenize(token.encode(), add_bos=False, special=False)[:1]
+def test_tokenize_gives_the_ids_that_spell_the_text(sandbox: openai.OpenAI) -> None:
+    pieces = tokens_of(sandbox, "The capital of France is Paris.")
+    assert "".join(p["piece"] for p in pieces) == "The capital of France is Paris."
+    assert all(isinstance(p["id"], int) for p in pieces)
 
 
 def test_logprobs(sandbox: openai.OpenAI) -> None:

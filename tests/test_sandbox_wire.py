@@ -331,3 +331,13 @@ def test_newer_tool_shapes_parse_and_get_openai_answers(
         assert error["param"] == param
     else:
         assert error["param"] in ("tools[0]", "tool_choice")
+
+
+def test_tokenize_is_llama_cpp_servers_route(wire: httpx2.Client) -> None:
+    url = str(wire.base_url).rstrip("/").removesuffix("/v1") + "/tokenize"  # at the root
+    plain = wire.post(url, json={"content": "two words"}).json()["tokens"]
+    pieces = wire.post(url, json={"content": "two words", "with_pieces": True}).json()
+    assert [p["id"] for p in pieces["tokens"]] == plain and len(plain) == 2
+    refused = wire.post(url, json={"text": "two words"})
+    assert refused.status_code == 400
+    assert envelope_of(refused)["param"] == "content"  # missing, named as OpenAI would

@@ -42,7 +42,7 @@ from .failures import TeachingSwitches
 from .guard import Guard, too_large
 from .profiles import Profile
 from .ratelimit import RateLimiter
-from .schemas import ChatRequest, EmbeddingsRequest
+from .schemas import ChatRequest, EmbeddingsRequest, TokenizeRequest
 from .sse import absorb, stream_events
 from .worker import EngineWorker
 
@@ -175,7 +175,23 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             headers=headers,
         )
 
-    routes = []
+    async def tokenize(request: Request) -> Response:
+        """llama.cpp server's route: the sandbox model's token ids for a text, so that a
+        lesson can ban or favour one with `logit_bias` (keys are the model's own ids)."""
+        guard(request)
+        asked = parse_body(TokenizeRequest, await read(request))
+
+        def produce(cancel: Any) -> Any:
+            tokens = engine.tokenize(asked.content)
+            yield tokens, (engine.pieces(tokens) if asked.with_pieces else None)
+
+        ((tokens, pieces),) = await worker.run(produce)
+        if pieces is None:
+            return JSONResponse({"tokens": tokens})
+        pairs = zip(tokens, pieces, strict=True)
+        return JSONResponse({"tokens": [{"id": t, "piece": p} for t, p in pairs]})
+
+    routes = [Route("/tokenize", tokenize, methods=["POST"])]
     for prefix, profile in mounts.items():
         routes += [
             Route(f"{prefix}/models", partial(list_models, profile=profile), methods=["GET"]),

@@ -122,6 +122,10 @@ class Engine:
     def tokenize(self, text: str) -> list[int]:
         return self.chat.tokenize(text.encode(), add_bos=False, special=True)
 
+    def pieces(self, tokens: list[int]) -> list[str]:
+        """Each token's own text (a piece of a multi-byte character shows as U+FFFD)."""
+        return [self.chat.detokenize([t], special=True).decode("utf-8", "replace") for t in tokens]
+
     def token_id(self, key: str) -> int | None:
         """A logit_bias key ("123") as a token id, or None when it is not one."""
         try:

@@ -248,3 +248,11 @@ class EmbeddingsRequest(_Strict):
         if self.input and all(isinstance(i, int) for i in self.input):
             return [list(self.input)]  # type: ignore[arg-type]
         return list(self.input)  # type: ignore[arg-type]
+
+
+class TokenizeRequest(_Strict):
+    """llama.cpp server's `POST /tokenize`, which the sandbox keeps: the model's own token
+    ids for a text (`logit_bias` takes them), with each token's text when asked."""
+
+    content: str
+    with_pieces: bool = False

@@ -37,6 +37,9 @@ class FakeEngine:
     def tokenize(self, text: str) -> list[int]:
         return [_word_id(word, self.n_vocab) for word in text.split()]
 
+    def pieces(self, tokens: list[int]) -> list[str]:
+        return [f"<{t}>" for t in tokens]
+
     def token_id(self, key: str) -> int | None:
         return int(key) if key.isdigit() and int(key) < self.n_vocab else None
 

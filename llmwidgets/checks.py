@@ -37,6 +37,7 @@ __all__ = [
     "completion",
     "conversation",
     "cost",
+    "fallback",
     "json_output",
     "model_list",
     "safe_completion",
@@ -631,3 +632,67 @@ def worst_case(
                     f"for {len(messages)} message(s) ({prompt} prompt tokens) and max_tokens="
                     f"{max_tokens} it gave {found!r}, expected ${expected:.8f}"
                 )
+
+
+# -- exercise 10: fall back to the next provider --------------------------------------------
+
+
+@_check("fallback chain")
+def fallback(first_that_answers: Any) -> None:
+    """`first_that_answers(candidates, messages, **params)` tries `(name, client, model)`
+    candidates in order, once each: it passes on what belongs to one provider (unreachable,
+    429, 5xx, unknown model), raises at once what every provider would refuse (a 400), and
+    raises when every candidate failed."""
+    import openai
+
+    from .client import connect, list_models
+
+    base = connect("sandbox").with_options(max_retries=0)
+    model = list_models(base).chat_model or ""
+    hello = [{"role": "user", "content": "Hi"}]
+    logs: dict[str, Recording] = {}
+
+    def candidate(name: str, client: Any, model_id: str = model) -> tuple[str, Any, str]:
+        watched, logs[name] = record(client)
+        return name, watched, model_id
+
+    dead = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="none", max_retries=0)
+    chain = [
+        candidate("unreachable", dead),
+        candidate("overloaded", base.with_options(default_headers={"X-Sandbox-Fail": "503"})),
+        candidate("no such model", base, "no-such-model"),
+        candidate("rate-limited", base.with_options(default_headers={"X-Sandbox-Fail": "429"})),
+        candidate("healthy", base),
+        candidate("spare", base),
+    ]
+    answer = first_that_answers(chain, hello, max_tokens=5)
+    if answer in (None, Ellipsis):
+        raise NotSolved("first_that_answers() should return (name, completion)")
+    name, completion = answer
+    tried = [n for n, log in logs.items() if log.exchanges]
+    if name != "healthy":
+        _fail(f"the answer came from {name!r}, not the first healthy candidate")
+    if tried != ["unreachable", "overloaded", "no such model", "rate-limited", "healthy"]:
+        _fail(f"tried {tried}: every candidate in order, up to the first that answers")
+    if any(len(log.exchanges) > 1 for log in logs.values()):
+        _fail("a candidate was asked twice: pass on at once, the next provider is the retry")
+    if getattr(completion, "object", None) != "chat.completion":
+        _fail("the second item should be the completion the healthy candidate returned")
+
+    for log in logs.values():
+        log.clear()
+    try:
+        first_that_answers(chain[4:], [], max_tokens=5)
+    except openai.BadRequestError:
+        pass
+    else:
+        _fail("an empty messages list must raise BadRequestError: no provider would take it")
+    if logs["spare"].exchanges:
+        _fail("a 400 for a bad request was passed on to the next provider: it fails everywhere")
+
+    try:
+        result = first_that_answers(chain[:2], hello, max_tokens=5)
+    except openai.APIError:
+        pass
+    else:
+        _fail(f"every candidate failed, yet it returned {result!r}: raise the last error")

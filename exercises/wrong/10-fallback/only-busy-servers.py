@@ -1,0 +1,11 @@
+# expect: not solved yet (APIConnectionError
+# Passes on 429s and 5xx only: an unreachable provider stops the chain.
+### BEGIN WRONG
+last = None
+for name, candidate, model in candidates:
+    try:
+        return name, candidate.chat.completions.create(model=model, messages=messages, **params)
+    except (openai.RateLimitError, openai.InternalServerError) as error:
+        last = error
+raise last
+### END WRONG

@@ -1,0 +1,293 @@
+"""Exercises 04, 08 and 10: retries, the reference's bugs, fallback, on sandbox failures."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from ..recording import Exchange, Recording, record
+from ._base import NotSolved, check, fail
+
+__all__ = ["backoff", "conversation", "fallback", "safe_completion"]
+
+
+def _retry_after_seconds(exchange: Exchange) -> float:
+    asked = exchange.retry_after() or "0"
+    try:
+        return float(asked)
+    except ValueError:  # an HTTP date: how far ahead of when the answer came
+        ahead = parsedate_to_datetime(asked).timestamp() - time.time()
+        return max(0.0, ahead + (time.monotonic() - (exchange.received or time.monotonic())))
+
+
+def _waits(exchanges: Sequence[Exchange], asked: dict[int, float]) -> None:
+    """Every request after a 429 came no sooner than its Retry-After asked."""
+    for before, after in itertools.pairwise(exchanges):
+        if before.status == 429 and before.received is not None:
+            waited = after.sent - before.received
+            if waited + 0.05 < asked[id(before)]:
+                fail(
+                    f"a retry came {waited:.1f} s after a 429 whose Retry-After asked for "
+                    f"{asked[id(before)]:.1f} s"
+                )
+
+
+@check("retry loop")
+def backoff(with_backoff: Any, requests: int = 33) -> None:
+    """Runs `with_backoff(call)` against a strict sandbox (30 requests a minute, a key):
+    it must get through real 429s, waiting as long as `Retry-After` asks (seconds or an
+    HTTP date), and must give up at once on a 400 or 401, which no retry can mend."""
+    import openai
+
+    from ..client import list_models
+    from ..sandbox import start
+
+    with start(rpm=30, api_keys=["exercise"]) as box:
+        base = openai.OpenAI(base_url=box.url, api_key="exercise", max_retries=0)
+        client, log = record(base)
+        model = list_models(base).chat_model or ""
+        asked: dict[int, float] = {}
+
+        def note_waits() -> None:
+            for exchange in log.exchanges:
+                if exchange.status == 429 and id(exchange) not in asked:
+                    asked[id(exchange)] = _retry_after_seconds(exchange)
+
+        first = [True]
+
+        def dated_429() -> Any:
+            headers = {"X-Sandbox-Fail": "429"} if first[0] else {}
+            first[0] = False
+            try:
+                return client.chat.completions.create(
+                    model=model,
+                    messages=[{"role": "user", "content": "Hi"}],
+                    max_tokens=1,
+                    extra_headers=headers,
+                )
+            finally:
+                note_waits()
+
+        if with_backoff(dated_429) in (None, Ellipsis):
+            raise NotSolved("with_backoff() should return what call() returns")
+        if sum(e.status == 429 for e in log.exchanges) != 1 or len(log.exchanges) < 2:
+            fail("a 429 was not retried: RateLimitError should be")
+        _waits(log.exchanges, asked)
+
+        for status, doomed, error in (
+            (401, base.copy(api_key="not-the-key").models.list, openai.AuthenticationError),
+            (
+                400,
+                lambda: base.chat.completions.create(model=model, messages=[]),
+                openai.BadRequestError,
+            ),
+        ):
+            calls = [0]
+
+            def once(doomed: Callable[[], Any] = doomed, calls: list[int] = calls) -> Any:
+                calls[0] += 1
+                return doomed()
+
+            try:
+                with_backoff(once)
+            except error:
+                pass
+            else:
+                fail(f"a {status} came back as a result: it should be raised")
+            if calls[0] != 1:
+                fail(f"a {status} was retried {calls[0] - 1} times: no retry can mend it")
+
+        log.clear()
+        for _ in range(requests):
+            try:
+                result = with_backoff(lambda: _listed(client, note_waits))
+            except openai.RateLimitError:
+                fail("a 429 got through: keep retrying while the server says wait")
+            if result is Ellipsis or result is None:
+                raise NotSolved("with_backoff() should return what call() returns")
+        if not any(e.status == 429 for e in log.exchanges):
+            fail("the loop never met a 429: is call() being called?")
+        _waits(log.exchanges, asked)
+        base.close()
+        client.close()
+
+
+def _listed(client: Any, after: Callable[[], None]) -> Any:
+    try:
+        return client.models.list()
+    finally:
+        after()
+
+
+# -- exercise 08: the reference document's own bugs ----------------------------------------
+
+
+def _sandbox_under_watch() -> tuple[Any, Recording, str]:
+    """A watched client of the shared sandbox, with no retries of its own: the sandbox can
+    fail on request (`X-Sandbox-Fail`), whatever provider the exercise uses."""
+    from ..client import connect, list_models
+
+    base = connect("sandbox").with_options(max_retries=0)
+    client, log = record(base)
+    return client, log, list_models(base).chat_model or ""
+
+
+@check("safe_completion fixed")
+def safe_completion(fn: Any) -> None:
+    """`fn(client, messages, max_retries=3, **kwargs)` answers a good request; retries 5xx
+    and 429s with the model it was given, waiting as long as `Retry-After` asks; raises the
+    real error when the retries run out; never retries a 400."""
+    import openai
+
+    client, log, model = _sandbox_under_watch()
+    hello = [{"role": "user", "content": "Hi"}]
+    reply = fn(client, hello, model=model, max_tokens=5)
+    if reply in (None, Ellipsis):
+        raise NotSolved("safe_completion() should return the completion")
+    if getattr(reply, "object", None) != "chat.completion":
+        fail("a good request should return what client.chat.completions.create returned")
+
+    for status, switch, error in (
+        (503, "503", openai.InternalServerError),
+        (429, "429", openai.RateLimitError),
+    ):
+        log.clear()
+        asked: dict[int, float] = {}
+        try:
+            fn(
+                client,
+                hello,
+                max_retries=3,
+                model=model,
+                max_tokens=5,
+                extra_headers={"X-Sandbox-Fail": switch},
+            )
+        except error:
+            pass
+        except Exception as other:  # which error escapes is the point
+            sent = [e.body.get("model") for e in log.exchanges if isinstance(e.body, dict)]
+            if any(m != model for m in sent):
+                wrong = next(m for m in sent if m != model)
+                fail(f"a retry sent model {wrong!r}, not {model!r}: is `model` popped in the loop?")
+            fail(
+                f"after {status}s it gave up with {type(other).__name__}, not the "
+                f"{error.__name__} itself: raise the real error, it carries the status"
+            )
+        else:
+            fail(f"every attempt got a {status}, yet nothing was raised")
+        sent = [e.body.get("model") for e in log.exchanges if isinstance(e.body, dict)]
+        if len(sent) != 3:
+            fail(f"max_retries=3 should make 3 attempts at a {status}, not {len(sent)}")
+        if any(m != model for m in sent):
+            fail(f"a retry sent model {next(m for m in sent if m != model)!r}, not {model!r}")
+        for exchange in log.exchanges:
+            if exchange.status == 429:
+                asked[id(exchange)] = _retry_after_seconds(exchange)
+        _waits(log.exchanges, asked)
+
+    log.clear()
+    try:
+        fn(client, [], model=model, max_retries=3)
+    except openai.BadRequestError:
+        pass
+    else:
+        fail("an empty messages list should raise BadRequestError")
+    if len(log.exchanges) != 1:
+        fail(f"a 400 was retried {len(log.exchanges) - 1} times: it fails the same way every time")
+
+
+@check("Conversation fixed")
+def conversation(cls: Any) -> None:
+    """`cls(client, system=...)` keeps `messages`, system first; `send` adds the user turn
+    and the answer together, only once the answer came back."""
+    import openai
+
+    client, _, model = _sandbox_under_watch()
+    chat = cls(client, system="You are brief.")
+    system = [{"role": "system", "content": "You are brief."}]
+    if chat.messages != system:
+        fail("a new conversation should hold just its system message")
+    try:
+        chat.send("Hi", model=model, max_tokens=5, extra_headers={"X-Sandbox-Fail": "500"})
+    except openai.InternalServerError:
+        pass
+    else:
+        fail("the request failed with a 500: send() should raise it")
+    if chat.messages != system:
+        orphans = len(chat.messages) - 1
+        fail(
+            f"a failed call left {orphans} message(s) behind: the next prompt would carry "
+            "a question with no answer"
+        )
+    answer = chat.send("Hi", model=model, max_tokens=5)
+    if [m["role"] for m in chat.messages] != ["system", "user", "assistant"]:
+        fail(f"after one good send the roles are {[m['role'] for m in chat.messages]}")
+    if chat.messages[-1]["content"] != answer:
+        fail("send() should return the answer it added to the history")
+
+
+# -- exercise 10: fall back to the next provider --------------------------------------------
+
+
+@check("fallback chain")
+def fallback(first_that_answers: Any) -> None:
+    """`first_that_answers(candidates, messages, **params)` tries `(name, client, model)`
+    candidates in order, once each: it passes on what belongs to one provider (unreachable,
+    429, 5xx, unknown model), raises at once what every provider would refuse (a 400), and
+    raises when every candidate failed."""
+    import openai
+
+    from ..client import connect, list_models
+
+    base = connect("sandbox").with_options(max_retries=0)
+    model = list_models(base).chat_model or ""
+    hello = [{"role": "user", "content": "Hi"}]
+    logs: dict[str, Recording] = {}
+
+    def candidate(name: str, client: Any, model_id: str = model) -> tuple[str, Any, str]:
+        watched, logs[name] = record(client)
+        return name, watched, model_id
+
+    dead = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="none", max_retries=0)
+    chain = [
+        candidate("unreachable", dead),
+        candidate("overloaded", base.with_options(default_headers={"X-Sandbox-Fail": "503"})),
+        candidate("no such model", base, "no-such-model"),
+        candidate("rate-limited", base.with_options(default_headers={"X-Sandbox-Fail": "429"})),
+        candidate("healthy", base),
+        candidate("spare", base),
+    ]
+    answer = first_that_answers(chain, hello, max_tokens=5)
+    if answer in (None, Ellipsis):
+        raise NotSolved("first_that_answers() should return (name, completion)")
+    name, completion = answer
+    tried = [n for n, log in logs.items() if log.exchanges]
+    if name != "healthy":
+        fail(f"the answer came from {name!r}, not the first healthy candidate")
+    if tried != ["unreachable", "overloaded", "no such model", "rate-limited", "healthy"]:
+        fail(f"tried {tried}: every candidate in order, up to the first that answers")
+    if any(len(log.exchanges) > 1 for log in logs.values()):
+        fail("a candidate was asked twice: pass on at once, the next provider is the retry")
+    if getattr(completion, "object", None) != "chat.completion":
+        fail("the second item should be the completion the healthy candidate returned")
+
+    for log in logs.values():
+        log.clear()
+    try:
+        first_that_answers(chain[4:], [], max_tokens=5)
+    except openai.BadRequestError:
+        pass
+    else:
+        fail("an empty messages list must raise BadRequestError: no provider would take it")
+    if logs["spare"].exchanges:
+        fail("a 400 for a bad request was passed on to the next provider: it fails everywhere")
+
+    try:
+        result = first_that_answers(chain[:2], hello, max_tokens=5)
+    except openai.APIError:
+        pass
+    else:
+        fail(f"every candidate failed, yet it returned {result!r}: raise the last error")

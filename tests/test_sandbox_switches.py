@@ -53,6 +53,14 @@ def test_the_sdk_waits_for_a_retry_after_date_and_retries(fake_sandbox) -> None:
     assert time.monotonic() - started >= 1.0  # one retry, after the date
 
 
+def test_a_header_asks_for_a_401(fake_sandbox) -> None:
+    with pytest.raises(openai.AuthenticationError) as raised:
+        client(fake_sandbox()).chat.completions.create(
+            model=MODEL, messages=HELLO, extra_headers={"X-Sandbox-Fail": "401"}
+        )
+    assert raised.value.code == "invalid_api_key"
+
+
 def test_a_bad_fail_header_is_a_400_naming_it(fake_sandbox) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client(fake_sandbox()).chat.completions.create(

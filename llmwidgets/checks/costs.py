@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ._base import NotSolved, chat_exchange, check, fail, new_exchanges
@@ -15,9 +17,10 @@ def _dollars(prompt: int, completion: int, prices: Mapping[str, float]) -> float
 
 
 def _close(found: Any, expected: float) -> bool:
-    return (
-        isinstance(found, int | float) and abs(float(found) - expected) <= 1e-12 + 1e-9 * expected
-    )
+    """Equal to the cent's billionth; any real number will do (float, Decimal, NumPy)."""
+    if isinstance(found, bool) or not isinstance(found, numbers.Real | Decimal):
+        return False
+    return abs(float(found) - expected) <= 1e-12 + 1e-9 * expected
 
 
 @check("cost of a call")

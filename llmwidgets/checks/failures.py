@@ -190,6 +190,16 @@ def safe_completion(fn: Any) -> None:
 
     log.clear()
     try:
+        fn(client, hello, model=model, max_retries=3, extra_headers={"X-Sandbox-Fail": "401"})
+    except openai.AuthenticationError:
+        pass
+    else:
+        fail("a wrong key (401) should raise AuthenticationError")
+    if len(log.exchanges) != 1:
+        fail(f"a 401 was retried {len(log.exchanges) - 1} times: no wait makes a wrong key right")
+
+    log.clear()
+    try:
         fn(client, [], model=model, max_retries=3)
     except openai.BadRequestError:
         pass
@@ -205,16 +215,18 @@ def conversation(cls: Any) -> None:
     and the answer together, only once the answer came back."""
     import openai
 
-    client, _, model = _sandbox_under_watch()
+    client, log, model = _sandbox_under_watch()
     chat = cls(client, system="You are brief.")
     system = [{"role": "system", "content": "You are brief."}]
     if chat.messages != system:
         fail("a new conversation should hold just its system message")
     try:
-        chat.send("Hi", model=model, max_tokens=5, extra_headers={"X-Sandbox-Fail": "500"})
+        said = chat.send("Hi", model=model, max_tokens=5, extra_headers={"X-Sandbox-Fail": "500"})
     except openai.InternalServerError:
         pass
     else:
+        if said in (None, Ellipsis) and not log.exchanges:
+            raise NotSolved("send() sends nothing yet")
         fail("the request failed with a 500: send() should raise it")
     if chat.messages != system:
         orphans = len(chat.messages) - 1
@@ -260,7 +272,10 @@ def fallback(first_that_answers: Any) -> None:
         candidate("healthy", base),
         candidate("spare", base),
     ]
-    answer = first_that_answers(chain, hello, max_tokens=5)
+    try:
+        answer = first_that_answers(chain, hello, max_tokens=5)
+    except openai.APIError as error:
+        fail(f"{type(error).__name__} stopped the chain: it belongs to one provider, pass it on")
     if answer in (None, Ellipsis):
         raise NotSolved("first_that_answers() should return (name, completion)")
     name, completion = answer
@@ -289,5 +304,10 @@ def fallback(first_that_answers: Any) -> None:
         result = first_that_answers(chain[:2], hello, max_tokens=5)
     except openai.APIError:
         pass
+    except Exception as other:  # which error escapes is the point
+        fail(
+            f"every candidate failed and it raised {type(other).__name__}: raise the last "
+            "provider error itself, which carries the status"
+        )
     else:
         fail(f"every candidate failed, yet it returned {result!r}: raise the last error")

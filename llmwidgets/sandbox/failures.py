@@ -5,6 +5,7 @@
 | header `X-Sandbox-Fail: 500`        | 500 `server_error`, `x-should-retry: true`            |
 | header `X-Sandbox-Fail: 503`        | 503 `server_error` (overloaded), `x-should-retry: true` |
 | header `X-Sandbox-Fail: 429`        | 429 whose `Retry-After` is an HTTP date, 2 s ahead    |
+| header `X-Sandbox-Fail: 401`        | 401 `invalid_api_key`, as for a wrong key             |
 | `--flaky N`                         | the first of every N model requests: that 503         |
 | `--restricted-key KEY`              | a valid key that may list models but not use one: 403 |
 | `--moderate WORD[,WORD]`            | a choice that writes one ends with `content_filter`   |
@@ -62,10 +63,12 @@ class TeachingSwitches:
             status = int(asked) if asked.isdigit() else 0
             if status == 429:
                 raise _rate_limited_until(time.time() + RETRY_DATE_AHEAD_S)
+            if status == 401:
+                raise SandboxAPIError(401, "Incorrect API key provided.", code="invalid_api_key")
             if status not in _SERVER_ERRORS:
                 raise SandboxAPIError(
                     400,
-                    f"{FAIL_HEADER} takes 429, 500 or 503, not {asked!r}.",
+                    f"{FAIL_HEADER} takes 401, 429, 500 or 503, not {asked!r}.",
                     param=FAIL_HEADER,
                 )
             raise _server_error(status)

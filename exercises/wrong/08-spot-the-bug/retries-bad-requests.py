@@ -1,5 +1,5 @@
 # expect: a 400 was retried
-# Retries every API error, a malformed request included.
+# Retries every API error but a wrong key, a malformed request included.
 ### BEGIN WRONG
 from openai import APIError
 
@@ -7,6 +7,8 @@ model = kwargs.pop("model", "llama3.2")
 for attempt in range(max_retries):
     try:
         return client.chat.completions.create(model=model, messages=messages, **kwargs)
+    except AuthenticationError:
+        raise
     except APIError as error:
         if attempt == max_retries - 1:
             raise

@@ -1,4 +1,4 @@
-# expect: not solved yet (APIConnectionError
+# expect: APIConnectionError stopped the chain
 # Passes on 429s and 5xx only: an unreachable provider stops the chain.
 ### BEGIN WRONG
 last = None

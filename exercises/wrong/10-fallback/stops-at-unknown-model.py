@@ -1,4 +1,4 @@
-# expect: not solved yet (NotFoundError
+# expect: NotFoundError stopped the chain
 # Treats an unknown model as everyone's problem: the next provider has its own model ids.
 ### BEGIN WRONG
 last = None

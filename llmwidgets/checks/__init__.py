@@ -25,7 +25,8 @@ from ._base import NotSolved, strict, watch
 from .answers import json_output, search, tool_call
 from .basics import completion, model_list, stop_sequence, streamed
 from .costs import cost, worst_case
-from .failures import backoff, conversation, fallback, safe_completion
+from .patterns import conversation, fallback
+from .retries import backoff, safe_completion
 
 __all__ = [
     "NotSolved",

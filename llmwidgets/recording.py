@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from .redaction import redact
 
-__all__ = ["Exchange", "Recording", "record"]
+__all__ = ["Exchange", "Recording", "record", "retry_after_seconds"]
 
 ClientT = TypeVar("ClientT")
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
@@ -39,13 +40,11 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     received: float | None = None  # when the response's headers arrived
     reply: Any = None  # a whole (not streamed) JSON response, parsed
+    retry_after_s: float | None = None  # how long the response asked to wait, in seconds
 
     @property
     def streamed(self) -> bool:
         return isinstance(self.body, dict) and self.body.get("stream") is True
-
-    def retry_after(self) -> str | None:
-        return self.response_headers.get("retry-after")
 
 
 @dataclass
@@ -84,6 +83,7 @@ class Recording:
         exchange.status = response.status_code
         exchange.response_headers = {k.lower(): v for k, v in response.headers.items()}
         exchange.received = time.monotonic()
+        exchange.retry_after_s = retry_after_seconds(exchange.response_headers.get("retry-after"))
         return exchange
 
     def read_whole(self, exchange: Exchange | None, content: bytes) -> None:
@@ -123,6 +123,23 @@ def record(client: ClientT) -> tuple[ClientT, Recording]:
             event_hooks={"request": [on_sync_request], "response": [on_sync_response]}
         )
     return client.copy(http_client=http), log  # type: ignore[attr-defined]
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A `Retry-After` header in seconds. HTTP allows two forms, both seen in the wild:
+    delay-seconds (`"2"`) and an HTTP date (`"Wed, 21 Oct 2026 07:28:00 GMT"`), read
+    against the clock when the response came (`now`, Unix time)."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None  # neither form: as if no header came
+    return max(0.0, when - (time.time() if now is None else now))
 
 
 def _json(content: bytes) -> Any:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ..recording import Exchange, Recording, record
@@ -14,24 +12,16 @@ from ._base import NotSolved, check, fail
 __all__ = ["backoff", "safe_completion", "sandbox_under_watch"]
 
 
-def _retry_after_seconds(exchange: Exchange) -> float:
-    asked = exchange.retry_after() or "0"
-    try:
-        return float(asked)
-    except ValueError:  # an HTTP date: how far ahead of when the answer came
-        ahead = parsedate_to_datetime(asked).timestamp() - time.time()
-        return max(0.0, ahead + (time.monotonic() - (exchange.received or time.monotonic())))
-
-
-def _waits(exchanges: Sequence[Exchange], asked: dict[int, float]) -> None:
+def _waits(exchanges: Sequence[Exchange]) -> None:
     """Every request after a 429 came no sooner than its Retry-After asked."""
     for before, after in itertools.pairwise(exchanges):
         if before.status == 429 and before.received is not None:
             waited = after.sent - before.received
-            if waited + 0.05 < asked[id(before)]:
+            asked = before.retry_after_s or 0.0
+            if waited + 0.05 < asked:
                 fail(
                     f"a retry came {waited:.1f} s after a 429 whose Retry-After asked for "
-                    f"{asked[id(before)]:.1f} s"
+                    f"{asked:.1f} s"
                 )
 
 
@@ -49,33 +39,23 @@ def backoff(with_backoff: Any, requests: int = 33) -> None:
         base = openai.OpenAI(base_url=box.url, api_key="exercise", max_retries=0)
         client, log = record(base)
         model = list_models(base).chat_model or ""
-        asked: dict[int, float] = {}
-
-        def note_waits() -> None:
-            for exchange in log.exchanges:
-                if exchange.status == 429 and id(exchange) not in asked:
-                    asked[id(exchange)] = _retry_after_seconds(exchange)
-
         first = [True]
 
         def dated_429() -> Any:
             headers = {"X-Sandbox-Fail": "429"} if first[0] else {}
             first[0] = False
-            try:
-                return client.chat.completions.create(
-                    model=model,
-                    messages=[{"role": "user", "content": "Hi"}],
-                    max_tokens=1,
-                    extra_headers=headers,
-                )
-            finally:
-                note_waits()
+            return client.chat.completions.create(
+                model=model,
+                messages=[{"role": "user", "content": "Hi"}],
+                max_tokens=1,
+                extra_headers=headers,
+            )
 
         if with_backoff(dated_429) in (None, Ellipsis):
             raise NotSolved("with_backoff() should return what call() returns")
         if sum(e.status == 429 for e in log.exchanges) != 1 or len(log.exchanges) < 2:
             fail("a 429 was not retried: RateLimitError should be")
-        _waits(log.exchanges, asked)
+        _waits(log.exchanges)
 
         for status, doomed, error in (
             (401, base.copy(api_key="not-the-key").models.list, openai.AuthenticationError),
@@ -103,23 +83,16 @@ def backoff(with_backoff: Any, requests: int = 33) -> None:
         log.clear()
         for _ in range(requests):
             try:
-                result = with_backoff(lambda: _listed(client, note_waits))
+                result = with_backoff(client.models.list)
             except openai.RateLimitError:
                 fail("a 429 got through: keep retrying while the server says wait")
             if result is Ellipsis or result is None:
                 raise NotSolved("with_backoff() should return what call() returns")
         if not any(e.status == 429 for e in log.exchanges):
             fail("the loop never met a 429: is call() being called?")
-        _waits(log.exchanges, asked)
+        _waits(log.exchanges)
         base.close()
         client.close()
-
-
-def _listed(client: Any, after: Callable[[], None]) -> Any:
-    try:
-        return client.models.list()
-    finally:
-        after()
 
 
 def sandbox_under_watch() -> tuple[Any, Recording, str]:
@@ -152,7 +125,6 @@ def safe_completion(fn: Any) -> None:
         (429, "429", openai.RateLimitError),
     ):
         log.clear()
-        asked: dict[int, float] = {}
         try:
             fn(
                 client,
@@ -180,10 +152,7 @@ def safe_completion(fn: Any) -> None:
             fail(f"max_retries=3 should make 3 attempts at a {status}, not {len(sent)}")
         if any(m != model for m in sent):
             fail(f"a retry sent model {next(m for m in sent if m != model)!r}, not {model!r}")
-        for exchange in log.exchanges:
-            if exchange.status == 429:
-                asked[id(exchange)] = _retry_after_seconds(exchange)
-        _waits(log.exchanges, asked)
+        _waits(log.exchanges)
 
     log.clear()
     try:

@@ -1,0 +1,98 @@
+"""`record(client)`: what the SDK sent and got, through its own HTTP hooks, never the key."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from email.utils import formatdate
+
+import openai
+import pytest
+
+from llmwidgets.recording import record, retry_after_seconds
+
+
+@pytest.fixture
+def clients(loopback):
+    """Clients of the loopback server, and their recorded copies, closed after the test."""
+    made = []
+
+    def client(api_key="k", max_retries=0):
+        made.append(
+            openai.OpenAI(
+                base_url=loopback.origin + "/v1", api_key=api_key, max_retries=max_retries
+            )
+        )
+        watched, log = record(made[-1])
+        made.append(watched)
+        return made[-2], watched, log
+
+    yield client
+    for each in made:
+        each.close()
+
+
+def test_a_recording_holds_the_request_and_the_reply_but_not_the_key(loopback, clients, canary_key):
+    _, watched, log = clients(api_key=canary_key)
+    reply = watched.chat.completions.create(
+        model="loopback-small", messages=[{"role": "user", "content": "Hi"}], stop=["."]
+    )
+    (exchange,) = log.to("/chat/completions")
+    assert exchange.body["stop"] == ["."] and not exchange.streamed
+    assert exchange.status == 200 and exchange.reply["id"] == reply.id
+    assert exchange.received is not None and exchange.received >= exchange.sent
+    assert canary_key not in repr(log)
+    assert "authorization" not in exchange.headers
+    assert loopback.requests[-1].headers["authorization"] == f"Bearer {canary_key}"
+
+
+def test_the_original_client_is_left_alone(clients):
+    client, _, log = clients()
+    client.models.list()
+    assert log.exchanges == []
+
+
+def test_a_stream_is_recorded_as_streamed_and_left_for_the_sdk_to_read(clients):
+    _, watched, log = clients()
+    chunks = watched.chat.completions.create(
+        model="loopback-small", messages=[{"role": "user", "content": "Hi"}], stream=True
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "pong"
+    assert log.exchanges[-1].streamed and log.exchanges[-1].reply is None
+
+
+def test_the_sdks_own_retries_are_each_recorded(loopback, clients):
+    _, watched, log = clients(max_retries=2)
+    loopback.fail_next(429, "slow down", retry=True)
+    watched.models.list()
+    assert [e.status for e in log.exchanges] == [429, 200]
+
+
+def test_an_async_client_is_recorded_too(loopback):
+    async def listed():
+        async with openai.AsyncOpenAI(base_url=loopback.origin + "/v1", api_key="k") as client:
+            watched, log = record(client)
+            async with watched:
+                return [m.id async for m in watched.models.list()], log
+
+    ids, log = asyncio.run(listed())
+    assert ids and [(e.method, e.path, e.status) for e in log.exchanges] == [
+        ("GET", "/v1/models", 200)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [(None, None), ("2", 2.0), ("0.5", 0.5), ("-3", 0.0), ("soon", None)],
+)
+def test_retry_after_in_seconds(header, seconds):
+    assert retry_after_seconds(header) == seconds
+
+
+def test_retry_after_as_an_http_date_is_read_against_the_clock():
+    now = time.time()
+    assert retry_after_seconds(formatdate(now + 30, usegmt=True), now=now) == pytest.approx(
+        30, abs=1
+    )
+    assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0

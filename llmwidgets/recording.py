@@ -6,8 +6,11 @@
 
 The official SDK takes an `http_client`; `openai.DefaultHttpxClient` accepts `event_hooks`,
 called for every request and every response, retries included. So nothing here speaks
-HTTP: the SDK does, and we watch. The exercises' checks use it to see what a solution
-really sent (did it stream, did it send `stop`, how long did it wait after a 429). Keys
+HTTP: the SDK does, and we watch. A streamed body is watched as the SDK reads it: each
+piece of bytes is noted with its arrival time as it passes (`Exchange.frames`), and the SSE
+`data:` lines are read from those notes only when asked (`Exchange.events`). The
+exercises' checks use it to see what a solution really sent (did it stream, did it send
+`stop`, how long did it wait after a 429, what usage came back). Keys
 never enter a record: the `Authorization` header is not kept, and text is redacted.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -41,10 +45,40 @@ class Exchange:
     received: float | None = None  # when the response's headers arrived
     reply: Any = None  # a whole (not streamed) JSON response, parsed
     retry_after_s: float | None = None  # how long the response asked to wait, in seconds
+    frames: list[tuple[float, bytes]] = field(default_factory=list)  # a stream's bytes, timed
 
     @property
     def streamed(self) -> bool:
         return isinstance(self.body, dict) and self.body.get("stream") is True
+
+    @property
+    def events(self) -> list[tuple[float, str]]:
+        """A stream's `data:` payloads with when each arrived (`[DONE]` included), as the
+        SDK read them. Empty for a compressed stream, which is never taken apart here."""
+        if self.response_headers.get("content-encoding", "identity") != "identity":
+            return []
+        found: list[tuple[float, str]] = []
+        pending = b""
+        for when, piece in self.frames:
+            pending += piece
+            *lines, pending = pending.split(b"\n")
+            found += [
+                (when, line[5:].strip().decode("utf-8", "replace"))
+                for line in lines
+                if line.startswith(b"data:")
+            ]
+        return found
+
+    @property
+    def usage(self) -> dict[str, Any] | None:
+        """The `usage` the server reported: in the whole reply, or in a stream's last chunk."""
+        if isinstance(self.reply, dict):
+            return self.reply.get("usage")
+        for _, data in reversed(self.events):
+            chunk = _json(data.encode())
+            if isinstance(chunk, dict) and chunk.get("usage"):
+                return chunk["usage"]
+        return None
 
 
 @dataclass
@@ -91,6 +125,30 @@ class Recording:
             exchange.reply = _json(content)
 
 
+def _noting(exchange: Exchange, stream: Any) -> Any:
+    """`stream` (a response's byte stream) that notes each piece in `exchange` as it passes."""
+    import httpx2
+
+    class Noting(httpx2.SyncByteStream, httpx2.AsyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for piece in stream:
+                exchange.frames.append((time.monotonic(), piece))
+                yield piece
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            async for piece in stream:
+                exchange.frames.append((time.monotonic(), piece))
+                yield piece
+
+        def close(self) -> None:
+            stream.close()
+
+        async def aclose(self) -> None:
+            await stream.aclose()
+
+    return Noting()
+
+
 def record(client: ClientT) -> tuple[ClientT, Recording]:
     """A copy of an `openai.OpenAI` or `AsyncOpenAI` client that records every exchange."""
     import openai
@@ -103,7 +161,9 @@ def record(client: ClientT) -> tuple[ClientT, Recording]:
 
         async def on_response(response: Any) -> None:
             exchange = log.on_response(response)
-            if exchange is not None and not exchange.streamed:
+            if exchange is not None and exchange.streamed:
+                response.stream = _noting(exchange, response.stream)
+            elif exchange is not None:
                 log.read_whole(exchange, await response.aread())
 
         http: Any = openai.DefaultAsyncHttpxClient(
@@ -116,7 +176,9 @@ def record(client: ClientT) -> tuple[ClientT, Recording]:
 
         def on_sync_response(response: Any) -> None:
             exchange = log.on_response(response)
-            if exchange is not None and not exchange.streamed:
+            if exchange is not None and exchange.streamed:
+                response.stream = _noting(exchange, response.stream)
+            elif exchange is not None:
                 log.read_whole(exchange, response.read())
 
         http = openai.DefaultHttpxClient(

@@ -96,3 +96,20 @@ def test_retry_after_as_an_http_date_is_read_against_the_clock():
         30, abs=1
     )
     assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
+
+
+def test_a_streams_events_and_usage_are_seen_as_the_sdk_reads_them(clients):
+    _, watched, log = clients()
+    chunks = watched.chat.completions.create(
+        model="loopback-small",
+        messages=[{"role": "user", "content": "Hi"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    read = [c for c in chunks]
+    exchange = log.exchanges[-1]
+    data = [payload for _, payload in exchange.events]
+    assert data[-1] == "[DONE]" and len(data) == len(read) + 1
+    assert exchange.usage == read[-1].usage.model_dump(exclude_none=True)
+    times = [t for t, _ in exchange.events]
+    assert times == sorted(times) and times[0] >= exchange.received

@@ -21,15 +21,17 @@ runs known-wrong solutions (`exercises/wrong/`) and requires every one to be rej
 
 from __future__ import annotations
 
-from ._base import NotSolved, strict, watch
+from ._base import NotSolved, strict, try_it, watch
 from .answers import json_output, search, tool_call
 from .basics import completion, model_list, stop_sequence, streamed
+from .capstone import assistant, stream_turn, trim
 from .costs import cost, worst_case
 from .patterns import conversation, fallback
 from .retries import backoff, safe_completion
 
 __all__ = [
     "NotSolved",
+    "assistant",
     "backoff",
     "completion",
     "conversation",
@@ -40,9 +42,12 @@ __all__ = [
     "safe_completion",
     "search",
     "stop_sequence",
+    "stream_turn",
     "streamed",
     "strict",
     "tool_call",
+    "trim",
+    "try_it",
     "watch",
     "worst_case",
 ]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Sequence
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from ..recording import Exchange, Recording, record
 
-__all__ = ["NotSolved", "chat_exchange", "check", "fail", "new_exchanges", "strict", "watch"]
+__all__ = [
+    "NotSolved",
+    "chat_exchange",
+    "check",
+    "fail",
+    "new_exchanges",
+    "strict",
+    "try_it",
+    "watch",
+]
 
 _strict = False
 _watched: list[tuple[Recording, list[int]]] = []  # each recording, and how much checks read
@@ -77,7 +87,21 @@ def check(title: str) -> Callable[[Callable[P, Any]], Callable[P, None]]:
     return decorate
 
 
-def fail(message: str) -> None:
+@contextlib.contextmanager
+def try_it() -> Iterator[None]:
+    """For a cell that uses the solution after its checks: until the solution works, say
+    so in one line instead of a traceback, so a student copy still runs top to bottom."""
+    try:
+        yield
+    except Exception as error:
+        if _strict:
+            raise
+        from ..errors import describe_error
+
+        print(f"\n(this runs once the parts above are solved: {describe_error(error)})")
+
+
+def fail(message: str) -> NoReturn:
     raise AssertionError(message)
 
 
@@ -89,4 +113,3 @@ def chat_exchange(reply_id: str | None, sent: Sequence[Exchange]) -> Exchange:
         if isinstance(exchange.reply, dict) and exchange.reply.get("id") == reply_id:
             return exchange
     fail("this reply did not come from a request `client` sent since the last check")
-    raise AssertionError  # unreachable: _fail raises

@@ -102,6 +102,7 @@ def template_messages(
 ) -> list[dict[str, str]]:
     """Messages as the model's template wants them: plain strings, tool traffic spelled out."""
     out = []
+    named: dict[str, str] = {}  # a call's id -> how the model knows it: "add (call 1)"
     for message in request.messages:
         role = "system" if message.role == "developer" else message.role
         content = text_of(message.content)
@@ -111,8 +112,15 @@ def template_messages(
                 for c in message.tool_calls
             ]
             content = "\n".join(json.dumps(c) for c in calls)
+            named |= {
+                c.id: f"{c.function.name} (call {n})" for n, c in enumerate(message.tool_calls, 1)
+            }
         if isinstance(message, ToolMessage):
-            content = f"Result of call {message.tool_call_id}: {content}"
+            # The ids are random: spelled into the prompt they would make the same
+            # conversation read differently each time, and a small model copies them out.
+            content = (
+                f"Result of {named.get(message.tool_call_id, message.tool_call_id)}: {content}"
+            )
         out.append({"role": role, "content": content})
     if tools:
         described = "\n".join(

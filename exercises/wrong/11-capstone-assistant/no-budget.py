@@ -1,0 +1,23 @@
+# expect: raise BudgetSpent
+# Counts the spend but never stops: the budget is only a number on a screen.
+### BEGIN WRONG 6
+pending = [*self.messages, {"role": "user", "content": text}]
+for _ in range(max_rounds):
+    options = {"max_tokens": self.reply_tokens, **params}
+    if self.tools:
+        options["tools"] = self.tools
+        if tool_choice is not None:
+            options["tool_choice"] = tool_choice
+    message, usage = self._first_that_answers(
+        trim(pending, self.window - self.reply_tokens), **options
+    )
+    self.spent_usd += self._cost(usage)
+    pending.append(message)
+    if not message.get("tool_calls"):
+        self.messages = pending
+        return message["content"] or ""
+    for call in message["tool_calls"]:
+        pending.append({"role": "tool", "tool_call_id": call["id"], "content": self._run(call)})
+    tool_choice = None
+raise RuntimeError(f"no answer after {max_rounds} rounds of tool calls")
+### END WRONG

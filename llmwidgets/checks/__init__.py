@@ -27,6 +27,7 @@ from .basics import completion, model_list, stop_sequence, streamed
 from .capstone import assistant, stream_turn, trim
 from .costs import cost, worst_case
 from .patterns import conversation, fallback
+from .prompting import few_shot, penalize, several_answers
 from .retries import backoff, safe_completion
 
 __all__ = [
@@ -37,10 +38,13 @@ __all__ = [
     "conversation",
     "cost",
     "fallback",
+    "few_shot",
     "json_output",
     "model_list",
+    "penalize",
     "safe_completion",
     "search",
+    "several_answers",
     "stop_sequence",
     "stream_turn",
     "streamed",

@@ -1,4 +1,4 @@
-"""Exercise 11, the capstone: a streaming assistant with tools, trimming, fallback and a
+"""Exercise 14, the capstone: a streaming assistant with tools, trimming, fallback and a
 budget. Each part is checked on the sandbox, whose failures and tool calls can be asked
 for, whatever provider the exercise uses; the ground truth is what the wire carried."""
 

@@ -86,6 +86,7 @@ class Recording:
     """The exchanges of one recorded client, oldest first."""
 
     exchanges: list[Exchange] = field(default_factory=list)
+    limit: int | None = None  # refuse any request past this many (a loop's backstop)
     _open: dict[int, Exchange] = field(default_factory=dict, repr=False)
 
     def to(self, path_suffix: str, method: str = "POST") -> list[Exchange]:
@@ -96,6 +97,11 @@ class Recording:
         self.exchanges.clear()
 
     def on_request(self, request: Any) -> None:
+        if self.limit is not None and len(self.exchanges) >= self.limit:
+            import httpx2  # the SDK's HTTP library: it reports this as APIConnectionError
+
+            message = f"this client may send {self.limit} requests, and has"
+            raise httpx2.ConnectError(message, request=request)
         exchange = Exchange(
             method=request.method,
             path=request.url.path,
@@ -149,11 +155,12 @@ def _noting(exchange: Exchange, stream: Any) -> Any:
     return Noting()
 
 
-def record(client: ClientT) -> tuple[ClientT, Recording]:
-    """A copy of an `openai.OpenAI` or `AsyncOpenAI` client that records every exchange."""
+def record(client: ClientT, *, limit: int | None = None) -> tuple[ClientT, Recording]:
+    """A copy of an `openai.OpenAI` or `AsyncOpenAI` client that records every exchange;
+    with `limit`, requests past that many fail as if the server could not be reached."""
     import openai
 
-    log = Recording()
+    log = Recording(limit=limit)
     if isinstance(client, openai.AsyncOpenAI):
 
         async def on_request(request: Any) -> None:

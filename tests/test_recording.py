@@ -113,3 +113,15 @@ def test_a_streams_events_and_usage_are_seen_as_the_sdk_reads_them(clients):
     assert exchange.usage == read[-1].usage.model_dump(exclude_none=True)
     times = [t for t, _ in exchange.events]
     assert times == sorted(times) and times[0] >= exchange.received
+
+
+def test_a_limit_stops_a_runaway_loop_as_a_connection_error(loopback):
+    client = openai.OpenAI(base_url=loopback.origin + "/v1", api_key="k", max_retries=0)
+    watched, log = record(client, limit=2)
+    watched.models.list()
+    watched.models.list()
+    with pytest.raises(openai.APIConnectionError):
+        watched.models.list()
+    assert len(log.exchanges) == 2 and len(loopback.requests) == 2
+    watched.close()
+    client.close()

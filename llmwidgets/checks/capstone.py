@@ -8,6 +8,7 @@ import contextlib
 import copy
 import io
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,14 @@ ADD_TOOL = {
         },
     },
 }
-FORCE_ADD = {"type": "function", "function": {"name": "add"}}
+# At temperature 0 the sandbox's model calls `add` once for this, then answers in words;
+ONE_SUM = "What are 1+2 and 3+4?"
+# and twice for this (and then again, and again: a loop's bound is tested with it too).
+TWO_SUMS = [
+    {"role": "system", "content": "Call add once for each pair."},
+    {"role": "user", "content": "1+2\n3+4"},
+]
+_GREEDY = {"temperature": 0, "max_tokens": 80}
 _FORCED_AGAIN = (
     "the second request forced the tool again: a forced tool_choice is for the first round, "
     "or the model can never answer"
@@ -101,13 +109,19 @@ def stream_turn(fn: Callable[..., Any]) -> None:
         fail(f"the usage should be the final chunk's ({reported.get('completion_tokens')} tokens)")
 
     log.clear()
-    add = [{"role": "user", "content": "Add 1234 and 5678."}]
     with contextlib.redirect_stdout(io.StringIO()):
-        message, _ = fn(client, model, add, tools=[ADD_TOOL], tool_choice=FORCE_ADD, max_tokens=40)
+        message, _ = fn(
+            client, model, TWO_SUMS, tools=[ADD_TOOL], tool_choice="required", **_GREEDY
+        )
     _, streamed_calls = _streamed_parts(_one_stream(log))
     calls = message.get("tool_calls") if isinstance(message, dict) else None
     if not calls:
         fail("the model called `add`, but the message has no `tool_calls`")
+    if len(streamed_calls) > 1 and len(calls) != len(streamed_calls):
+        fail(
+            f"the model made {len(streamed_calls)} calls at once, and the message holds "
+            f"{len(calls)}: keep one call per `index`"
+        )
     want = [
         {
             "id": c["id"],
@@ -125,9 +139,12 @@ def stream_turn(fn: Callable[..., Any]) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """A tool call as plain data, whether the solution kept dicts or SDK objects."""
+    """A tool call as plain data, whether the solution kept dicts or SDK objects (a
+    streamed call's `index` is the stream's bookkeeping, not part of the call)."""
     if hasattr(value, "model_dump"):
-        return value.model_dump(exclude_none=True)
+        value = value.model_dump(exclude_none=True)
+    if isinstance(value, dict) and "function" in value:
+        value = {k: v for k, v in value.items() if k != "index"}
     return value
 
 
@@ -159,7 +176,7 @@ def _count(messages: list[dict[str, Any]]) -> int:
 def _reference_trim(messages: list[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
     system = [m for m in messages[:1] if m["role"] == "system"]
     rest = messages[len(system) :]
-    starts = [i for i, m in enumerate(rest) if m["role"] == "user"] or [0]
+    starts = sorted({0} | {i for i, m in enumerate(rest) if m["role"] == "user"})
     kept = rest[starts[-1] :]
     for start in reversed(starts[:-1]):
         if _count(system + rest[start:]) > budget:
@@ -223,7 +240,7 @@ def _explain(
         )
     system = history[:1] if history[0]["role"] == "system" else []
     first = kept[len(system)] if len(kept) > len(system) else {"role": "user"}
-    if first["role"] != "user":
+    if first["role"] != "user" and first not in want:
         fail(
             f"{where}: the request starts in the middle of a turn, with a {first['role']} "
             "message: drop whole turns"
@@ -239,14 +256,16 @@ def _explain(
 def assistant(cls: Any, budget_spent: type[Exception]) -> None:
     """`cls(candidates, system=, tools=, functions=, budget_usd=, window=, reply_tokens=,
     prices=)` answers with `ask(text, tool_choice=None, **params)`: it streams, passes on
-    to the next candidate when one fails, runs the tools the model calls and sends the
-    results back (forcing a tool on the first round only), trims the history to the
-    window, counts what each request cost, refuses once the budget is spent, and keeps
-    nothing of a question that failed."""
+    to the next candidate when one is unreachable or busy (in order, and never on a wrong
+    key), runs every tool the model calls and sends each result back (forcing a tool on
+    the first round only), trims the history to the window, counts what each request
+    cost, refuses once the budget is spent, and keeps nothing of a question that failed."""
     import openai
 
     base, _, model = sandbox_under_watch()
-    dead = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="none", max_retries=0)
+    dead, dead_log = record(
+        openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="none", max_retries=0)
+    )
     healthy, log = record(base)
     candidates = [("unreachable", dead, model), ("sandbox", healthy, model)]
     prices = (150.0, 600.0)  # USD per million tokens: large, so a budget trips quickly
@@ -263,15 +282,15 @@ def assistant(cls: Any, budget_spent: type[Exception]) -> None:
         functions={"add": add},
         budget_usd=10.0,
         window=2048,
-        reply_tokens=48,
+        reply_tokens=80,
         prices=prices,
     )
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            answer = bot.ask("Add 1234 and 5678.", tool_choice=FORCE_ADD, temperature=0)
+            answer = bot.ask(ONE_SUM, tool_choice="required", temperature=0)
     except Exception:
         chats = log.to("/chat/completions")
-        if len(chats) > 1 and chats[1].body.get("tool_choice") == FORCE_ADD:
+        if len(chats) > 1 and chats[1].body.get("tool_choice") == "required":
             fail(_FORCED_AGAIN)
         raise
     if answer in (None, Ellipsis):
@@ -279,24 +298,33 @@ def assistant(cls: Any, budget_spent: type[Exception]) -> None:
     chats = log.to("/chat/completions")
     if not chats:
         fail("nothing reached the healthy candidate: pass on when one is unreachable")
+    if not dead_log.exchanges or dead_log.exchanges[0].sent > chats[0].sent:
+        fail("try the candidates in order: the first one was not asked first")
     if not all(e.streamed for e in chats):
         fail("every request should stream")
-    if chats[0].body.get("tool_choice") != FORCE_ADD:
+    if chats[0].body.get("tool_choice") != "required":
         fail("the first request should carry the tool_choice ask() was given")
+    if chats[0].body.get("max_tokens") != 80:
+        fail("send reply_tokens as max_tokens: the window keeps that room for the reply")
     _, calls = _streamed_parts(chats[0])
     if not added:
         fail("the model called `add`, but the function never ran")
     if len(chats) < 2:
         fail("after a tool call, send the result back and ask again")
-    if chats[1].body.get("tool_choice") not in (None, "auto"):
+    if chats[1].body.get("tool_choice") not in (None, "auto", "none"):
         fail(_FORCED_AGAIN)
     sent = chats[1].body["messages"]
-    result = next((m for m in sent if m.get("role") == "tool"), None)
-    if result is None or result.get("tool_call_id") != calls[0]["id"]:
-        fail("send the tool's result back as a `tool` message with the call's tool_call_id")
-    arguments = json.loads(calls[0]["arguments"])
-    if str(arguments["a"] + arguments["b"]) not in str(result.get("content")):
-        fail(f"the tool message should hold what add returned, not {result.get('content')!r}")
+    results = {m.get("tool_call_id"): m for m in sent if m.get("role") == "tool"}
+    for call in calls:
+        result = results.get(call["id"])
+        if result is None:
+            fail(
+                f"the model made {len(calls)} call(s) and {len(results)} came back: send one "
+                "`tool` message per call, with the call's tool_call_id"
+            )
+        arguments = json.loads(call["arguments"])
+        if str(arguments["a"] + arguments["b"]) not in str(result.get("content")):
+            fail(f"a tool message should hold what add returned, not {result.get('content')!r}")
     roles = [m["role"] for m in bot.messages]
     if roles[:3] != ["system", "user", "assistant"] or roles[-1] != "assistant":
         fail(f"after one question the history's roles are {roles}")
@@ -309,14 +337,94 @@ def assistant(cls: Any, budget_spent: type[Exception]) -> None:
         + (e.usage or {}).get("completion_tokens", 0) * prices[1] / 1e6
         for e in chats
     )
-    if abs(bot.spent_usd - paid) > 1e-9:
+    if not math.isclose(bot.spent_usd, paid, rel_tol=1e-3, abs_tol=1e-9):
         fail(
             f"spent_usd is {bot.spent_usd:.6f}, but the usage of the {len(chats)} requests "
             f"costs {paid:.6f} at these prices: count every round"
         )
 
+    _check_every_call_answered(cls, base, model)
+    _check_tool_failures(bot)
+    _check_wrong_key(cls, base, model)
     _check_trimming(cls, candidates, log, model)
     _check_budget_and_failures(cls, candidates, log, dead, model, budget_spent)
+
+
+def _check_every_call_answered(cls: Any, base: Any, model: str) -> None:
+    """Two calls at once: each gets its result. (This model then calls again, and again:
+    `max_rounds` must end that, and `limit` ends a loop that ignores it.)"""
+    healthy, log = record(base, limit=4)
+    bot = cls(
+        [("sandbox", healthy, model)],
+        system=TWO_SUMS[0]["content"],
+        tools=[ADD_TOOL],
+        functions={"add": lambda a, b: a + b},
+        budget_usd=10.0,
+        reply_tokens=80,
+    )
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            bot.ask(TWO_SUMS[1]["content"], tool_choice="required", max_rounds=2, temperature=0)
+    except Exception:  # no answer after two rounds: expected here
+        pass
+    chats = log.to("/chat/completions")
+    if len(chats) > 2:
+        fail("max_rounds=2 should mean at most 2 requests for one question")
+    if len(chats) < 2:
+        fail("after a tool call, send the results back and ask again")
+    _, calls = _streamed_parts(chats[0])
+    answered = {m.get("tool_call_id") for m in chats[1].body["messages"] if m.get("role") == "tool"}
+    missing = [c["id"] for c in calls if c["id"] not in answered]
+    if missing:
+        fail(
+            f"the model made {len(calls)} calls at once and {len(calls) - len(missing)} "
+            "result(s) went back: send one `tool` message per call, with its tool_call_id"
+        )
+
+
+def _check_tool_failures(bot: Any) -> None:
+    """A tool that is unknown or raises, or arguments cut off mid-way: a result to read."""
+    cases = [
+        ("an unknown tool", "divide", '{"a": 1, "b": 0}'),
+        ("arguments cut off by max_tokens", "add", '{"a": 1, "b'),
+        ("a function that raises", "add", '{"a": 1}'),
+    ]
+    for what, name, arguments in cases:
+        call = {
+            "id": "call_x",
+            "type": "function",
+            "function": {"name": name, "arguments": arguments},
+        }
+        try:
+            result = bot._run(call)
+        except Exception as error:
+            fail(
+                f"{what} made _run raise {type(error).__name__}: return the error as the "
+                "tool's result, so the model can read it"
+            )
+        if not isinstance(result, str) or not result:
+            fail(f"for {what}, _run should return text saying what went wrong")
+
+
+def _check_wrong_key(cls: Any, base: Any, model: str) -> None:
+    """A 401 is this question's end, not the next candidate's turn: every provider has its
+    own key, and a wrong one is a mistake to show, not to hide behind a fallback."""
+    import openai
+
+    wrong_key, _ = record(base.with_options(default_headers={"X-Sandbox-Fail": "401"}))
+    spare, spare_log = record(base)
+    bot = cls([("wrong key", wrong_key, model), ("spare", spare, model)], system="", budget_usd=1.0)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            bot.ask("Hi", max_tokens=4)
+    except openai.AuthenticationError:
+        pass
+    except Exception as other:  # which error escapes is the point
+        fail(f"a wrong key should raise AuthenticationError, not {type(other).__name__}")
+    else:
+        fail("a wrong key (401) was passed on to the next candidate: raise it, and fix the key")
+    if spare_log.exchanges:
+        fail("a wrong key (401) was passed on to the next candidate: raise it, and fix the key")
 
 
 def _check_trimming(cls: Any, candidates: list[Any], log: Recording, model: str) -> None:

@@ -1,0 +1,228 @@
+"""One streamed chat completion run as an asyncio task: what every live widget shares.
+
+    run = StreamRun(on_progress=draw, on_finish=done)
+    run.start(client, messages, model="smollm2-135m-instruct", meter=meter)
+    run.stop()                     # from a button: the text so far stays
+    reply = await run              # a Reply, whatever happened
+
+A button only acts while the kernel is free, so in a notebook the stream runs as a task on
+the kernel's event loop and `start` returns at once; with no loop running (a script) it
+runs to the end first. Progress is batched: `on_progress` is called at most
+`max_per_second` times, so a provider streaming thousands of tokens per second never
+floods the frontend. Whatever ends the stream (done, Stop, a dropped connection, a 4xx),
+the text so far stays, the error is one readable line, and the meter gets a row,
+estimated with tiktoken when the server sent no usage. The stream cell and the chat draw
+the same run, each in its own way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .client import async_twin, provider_id_of
+from .errors import describe_error
+from .redaction import register_key
+from .streaming import StreamAccumulator
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    from .usage import UsageLog
+
+__all__ = ["Reply", "StreamRun"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one streamed call produced: `text, completion = reply` unpacks the two that matter."""
+
+    text: str
+    completion: ChatCompletion
+    status: str  # "done" | "stopped" | "error"
+    error: str | None = None
+    estimated_usage: bool = False
+    usage: dict[str, int] | None = None  # prompt, completion, total (and cached) tokens
+    latency_s: float = 0.0
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.text, self.completion))
+
+
+class StreamRun:
+    """Streams one completion; calls back with progress (batched) and once with the reply."""
+
+    def __init__(
+        self,
+        on_progress: Callable[[StreamAccumulator], None] = lambda acc: None,
+        on_finish: Callable[[Reply], None] = lambda reply: None,
+        *,
+        max_per_second: float = 30.0,
+    ) -> None:
+        self.on_progress = on_progress
+        self.on_finish = on_finish
+        self.max_per_second = max_per_second
+        self.progress_calls = 0  # how often progress was drawn (the benchmark reads it)
+        self.acc: StreamAccumulator | None = None
+        self.model = ""
+        self.streaming = False  # the first chunk has come
+        self._task: asyncio.Task[None] | None = None
+        self._reply: Reply | None = None
+        self._last = 0.0
+        self._pending: asyncio.TimerHandle | None = None
+
+    def start(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        messages: list[dict[str, Any]],
+        *,
+        provider: str | None = None,
+        meter: UsageLog | None = None,
+        **params: Any,
+    ) -> StreamRun:
+        """Send the request and stream it. Returns self, already running."""
+        if self._task is not None or self._reply is not None:
+            raise RuntimeError("a StreamRun streams one completion; make a new one")
+        provider = provider or provider_id_of(client)
+        # A client made with the SDK alone has a key `keys` never saw: whatever an error
+        # echoes back of it must still be hidden.
+        register_key(getattr(client, "api_key", "") or "")
+        request = {
+            **params,
+            "messages": messages,
+            "stream": True,
+            # Usage arrives in a last chunk only when asked for; the meter needs it.
+            "stream_options": {**params.get("stream_options", {}), "include_usage": True},
+        }
+        self.model = str(params.get("model", ""))
+        if meter is not None:
+            meter.check_budget(provider, self.model, messages, _max_tokens(params))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a script: nothing could press Stop anyway
+            asyncio.run(self._run(client, request, provider, meter, keep_client=False))
+        else:  # a kernel: one loop for the session, so its async client can be kept
+            self._task = loop.create_task(
+                self._run(client, request, provider, meter, keep_client=True)
+            )
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def stop(self) -> None:
+        """Close the stream now; the text so far stays and the meter records an estimate."""
+        if self.running:
+            assert self._task is not None
+            self._task.cancel()
+
+    def __await__(self) -> Generator[Any, None, Reply]:
+        if self._task is not None:
+            yield from asyncio.shield(self._task).__await__()
+        return self.reply
+
+    @property
+    def reply(self) -> Reply:
+        if self._reply is None:
+            raise RuntimeError("still streaming: `await run` waits for the reply")
+        return self._reply
+
+    async def _run(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        request: dict[str, Any],
+        provider: str,
+        meter: UsageLog | None,
+        *,
+        keep_client: bool,
+    ) -> None:
+        acc = self.acc = StreamAccumulator()
+        status, failure = "done", None
+        aclient, owned = async_twin(client, keep=keep_client)
+        stream = None
+        try:
+            stream = await aclient.chat.completions.create(**request)
+            self.streaming = True
+            async for chunk in stream:
+                acc.add(chunk)
+                self._progress_soon()
+        except asyncio.CancelledError:
+            status = "stopped"
+        except Exception as exc:  # every failure becomes one line; the text so far stays
+            status, failure = "error", exc
+        finally:
+            if stream is not None:
+                await stream.close()
+            if owned:
+                await aclient.close()
+        self._finish(status, failure, request, provider, meter)
+
+    def _progress_soon(self) -> None:
+        """Draw now if the last drawing is old enough, else once, when it will be."""
+        wait = self._last + 1.0 / self.max_per_second - time.perf_counter()
+        if wait <= 0:
+            self._progress()
+        elif self._pending is None:
+            self._pending = asyncio.get_running_loop().call_later(wait, self._progress)
+
+    def _progress(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        if self.acc is None:
+            return
+        self._last = time.perf_counter()
+        self.progress_calls += 1
+        self.on_progress(self.acc)
+
+    def _finish(
+        self,
+        status: str,
+        failure: BaseException | None,
+        request: dict[str, Any],
+        provider: str,
+        meter: UsageLog | None,
+    ) -> None:
+        acc = self.acc
+        assert acc is not None
+        latency = time.perf_counter() - acc.started
+        usage, estimated = acc.token_usage(
+            request["messages"], str(request.get("model", "")), failed=failure is not None
+        )
+        completion = acc.completion()
+        if estimated and usage["total_tokens"]:
+            from openai.types import CompletionUsage
+
+            completion.usage = CompletionUsage(
+                prompt_tokens=usage["prompt_tokens"],
+                completion_tokens=usage["completion_tokens"],
+                total_tokens=usage["total_tokens"],
+            )
+        error = describe_error(failure) if failure is not None else None
+        self._progress()
+        if meter is not None:
+            outcome = {"done": "ok", "stopped": "stopped"}.get(status, "error")
+            if failure is not None:
+                outcome = f"error: {type(failure).__name__}"
+            meter.add(
+                provider,
+                completion.model or self.model,
+                usage["prompt_tokens"],
+                usage["completion_tokens"],
+                cached_tokens=usage.get("cached_tokens", 0),
+                latency_s=latency,
+                estimated=estimated,
+                outcome=outcome,
+            )
+        self._reply = Reply(acc.text(), completion, status, error, estimated, usage, latency)
+        self.on_finish(self._reply)
+
+
+def _max_tokens(params: dict[str, Any]) -> int | None:
+    value = params.get("max_completion_tokens", params.get("max_tokens"))
+    return value if isinstance(value, int) else None

@@ -1,0 +1,337 @@
+"""`Chat`: a conversation you can see, edit and replay, streamed live.
+
+    chat = llmwidgets.Chat(client, system="You are brief.")
+    chat                          # type, Enter to send, Escape to stop
+    chat.send("Hi")               # or from code
+    chat.messages                 # the `messages` list, to save, share or load again
+
+Its model is a `Conversation` (the core's, usable without widgets): the history is data,
+trimmed by whole turns to the window, and a turn joins it only once answered. Each answer
+streams through a `StreamRun` (the stream cell's) with Stop, and keeps its own numbers:
+time to first token, tokens/s, tokens and cost. Any message can be edited or its turn
+deleted; a question can be asked again from where it stands, and a fork keeps the
+current conversation as a branch to come back to. Only text and numbers are synced: no
+key, ever.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ..client import provider_id_of
+from ..conversation import ContextOverflow, Conversation
+from ..pricing import price_of
+from ..running import Reply, StreamRun
+from ..usage import UsageLog
+from .meter import session_meter
+
+if TYPE_CHECKING:
+    import openai
+
+    from ..streaming import StreamAccumulator
+
+__all__ = ["Chat"]
+
+_STATIC = Path(__file__).parent / "static"
+_SESSION = object()  # "the session meter", told apart from an explicit meter=None
+
+
+class Chat(anywidget.AnyWidget):
+    """A chat with its history as data. Holds no key: only text and numbers are synced."""
+
+    _esm = _STATIC / "chat.js"
+    _css = _STATIC / "chat.css"
+
+    system = traitlets.Unicode("", help="the system message").tag(sync=True)
+    turns: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="the history as shown: role, content, and each answer's numbers"
+    ).tag(sync=True)
+    live = traitlets.Dict(help="the answer streaming now: text and numbers").tag(sync=True)
+    status = traitlets.Unicode("idle", help="idle, waiting, streaming or error").tag(sync=True)
+    error = traitlets.Unicode("", help="one readable line when the last call failed").tag(sync=True)
+    context = traitlets.Dict(help="how much of the window the next request uses").tag(sync=True)
+    llm_model = traitlets.Unicode("", help="the model answering").tag(sync=True)
+    branches = traitlets.Int(0, help="conversations kept by forking").tag(sync=True)
+
+    MAX_REDRAWS_PER_SECOND = 30.0
+
+    def __init__(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        *,
+        model: str | None = None,
+        system: str = "You are a helpful assistant.",
+        messages: list[dict[str, Any]] | None = None,
+        context_window: int = 8192,
+        max_reply_tokens: int = 512,
+        meter: UsageLog | object | None = _SESSION,
+        **params: Any,
+    ) -> None:
+        if model is None:
+            from ..client import list_models
+
+            model = list_models(client).chat_model  # type: ignore[arg-type]
+            if model is None:
+                raise ValueError("Say which model: Chat(client, model=...)")
+        chosen = session_meter() if meter is _SESSION else meter
+        if chosen is not None and not isinstance(chosen, UsageLog):
+            raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        if messages is not None:
+            self.conversation = Conversation.from_messages(
+                messages, context_window=context_window, max_reply_tokens=max_reply_tokens
+            )
+        else:
+            self.conversation = Conversation(
+                system=system, context_window=context_window, max_reply_tokens=max_reply_tokens
+            )
+        super().__init__(system=self.conversation.system, llm_model=model)
+        self._client = client
+        self._provider = provider_id_of(client)
+        self._meter = chosen
+        self._params = params
+        self._notes: list[dict[str, Any]] = [{} for _ in self.conversation.messages]
+        self._saved: list[tuple[Conversation, list[dict[str, Any]]]] = []
+        self._run: StreamRun | None = None
+        self.on_msg(self._on_frontend_message)
+        self.observe(self._system_edited, names="system")
+        self._show_history()
+
+    # -- asking ----------------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The conversation as a chat request's `messages`, system first."""
+        return self.conversation.to_messages()
+
+    def send(self, text: str) -> StreamRun | None:
+        """Ask `text`; the answer streams in. Returns the run (awaitable), or None when
+        the question was refused before sending (one line says why)."""
+        if self._run is not None and self._run.running:
+            self.error = "Still answering: stop it first (Escape)."
+            return None
+        question = {"role": "user", "content": text}
+        try:
+            prompt = self.conversation.prompt(question)
+        except ContextOverflow as overflow:
+            self.error = str(overflow)
+            return None
+        run = self._run = StreamRun(
+            self._progress,
+            lambda reply: self._answered(question, reply),
+            max_per_second=self.MAX_REDRAWS_PER_SECOND,
+        )
+        with self.hold_sync():
+            self.error = ""
+            self.status = "waiting"
+            self.live = {"question": text, "text": "", "status": "waiting"}
+        try:
+            run.start(
+                self._client,
+                prompt,
+                provider=self._provider,
+                meter=self._meter,
+                model=self.llm_model,
+                max_tokens=self.conversation.max_reply_tokens,
+                **self._params,
+            )
+        except Exception as refused:  # the meter's budget, before anything was sent
+            from ..errors import describe_error
+
+            with self.hold_sync():
+                self.status, self.live, self.error = "idle", {}, describe_error(refused)
+            return None
+        return run
+
+    def stop(self) -> None:
+        """Close the stream: the text so far stays, as the answer."""
+        if self._run is not None:
+            self._run.stop()
+
+    def rerun(self, index: int) -> StreamRun | None:
+        """Ask the question at `index` again, forgetting everything from it on."""
+        message = self.conversation.messages[index]
+        if message.get("role") != "user":
+            raise ValueError(f"message {index} is not a question (role {message.get('role')!r})")
+        self.conversation.truncate(index)
+        del self._notes[index:]
+        self._show_history()
+        return self.send(message.get("content") or "")
+
+    # -- changing the history ------------------------------------------------------------
+
+    def edit(self, index: int, content: str) -> None:
+        self.conversation.edit(index, content)
+        self._notes[index] = {**self._notes[index], "edited": True}
+        self._show_history()
+
+    def delete(self, index: int) -> None:
+        """Delete the turn holding message `index` (its question and its answers)."""
+        start, end = self.conversation._turn_bounds(index)
+        self.conversation.delete_turn(index)
+        del self._notes[start:end]
+        self._show_history()
+
+    def fork(self, index: int) -> None:
+        """Keep the whole conversation as a branch, and go on from before message `index`."""
+        self._saved.append((self.conversation.fork(), [dict(n) for n in self._notes]))
+        self.conversation.truncate(index)
+        del self._notes[index:]
+        self.branches = len(self._saved)
+        self._show_history()
+
+    def restore(self, branch: int = -1) -> None:
+        """Go back to a kept branch; the conversation now is kept in its place."""
+        current = (self.conversation.fork(), [dict(n) for n in self._notes])
+        self.conversation, notes = self._saved[branch]
+        self._notes = [dict(n) for n in notes]
+        self._saved[branch] = current
+        self._show_history()
+
+    def load(self, messages: list[dict[str, Any]]) -> None:
+        """Replace the conversation with a `messages` list (a leading system message
+        becomes the system prompt)."""
+        loaded = Conversation.from_messages(
+            messages,
+            context_window=self.conversation.context_window,
+            max_reply_tokens=self.conversation.max_reply_tokens,
+        )
+        self.conversation = loaded
+        self._notes = [{} for _ in loaded.messages]
+        with self.hold_sync():
+            self.system = loaded.system
+            self._show_history()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _progress(self, acc: StreamAccumulator) -> None:
+        with self.hold_sync():
+            self.status = "streaming"
+            self.live = {
+                **self.live,
+                "text": acc.text(),
+                "status": "streaming",
+                "ttft_s": acc.time_to_first_token,
+                "tokens_per_s": acc.tokens_per_second(),
+            }
+
+    def _answered(self, question: dict[str, Any], reply: Reply) -> None:
+        if reply.status == "error" and not reply.text:
+            with self.hold_sync():  # nothing came: the question stays out of the history
+                self.status, self.error = "error", reply.error or ""
+                self.live = {"question": question["content"], "text": "", "status": "error"}
+            return
+        usage = reply.usage or {}
+        price = price_of(
+            self._provider,
+            reply.completion.model or self.llm_model,
+            usage.get("prompt_tokens", 0),
+            usage.get("completion_tokens", 0),
+            usage.get("cached_tokens", 0),
+        )
+        note = {
+            "status": reply.status,
+            "model": reply.completion.model or self.llm_model,
+            "ttft_s": self.live.get("ttft_s"),
+            "tokens_per_s": self.live.get("tokens_per_s"),
+            "prompt_tokens": usage.get("prompt_tokens"),
+            "completion_tokens": usage.get("completion_tokens"),
+            "estimated": reply.estimated_usage,
+            "cost": str(price),
+            "finish_reason": reply.completion.choices[0].finish_reason
+            if reply.completion.choices
+            else None,
+        }
+        # A stopped or broken answer joins the history as far as it went, marked: the
+        # model said it, and the next question follows on from it.
+        self.conversation.add(question, {"role": "assistant", "content": reply.text})
+        self._notes += [{}, note]
+        with self.hold_sync():
+            self.status = "idle"
+            self.error = reply.error or ""
+            self.live = {}
+            self._show_history(last_prompt_tokens=usage.get("prompt_tokens"))
+
+    def _show_history(self, last_prompt_tokens: int | None = None) -> None:
+        talk = self.conversation
+        self.turns = [
+            {"role": m.get("role", ""), "content": _text(m), **note}
+            for m, note in zip(talk.messages, self._notes, strict=True)
+        ]
+        try:
+            used, left_out = talk.count_tokens(), talk.left_out()
+        except ContextOverflow:
+            used, left_out = talk.prompt_budget + 1, len(talk.messages)
+        self.context = {
+            "used": used,
+            "window": talk.context_window,
+            "budget": talk.prompt_budget,
+            "reply": talk.max_reply_tokens,
+            "left_out": left_out,
+            "last_prompt_tokens": last_prompt_tokens,
+        }
+
+    def _system_edited(self, change: dict[str, Any]) -> None:
+        self.conversation.system = change["new"]
+        self._show_history()
+
+    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind, index = content.get("type"), content.get("index")
+        try:
+            if kind == "send" and isinstance(content.get("text"), str):
+                self.send(content["text"])
+            elif kind == "stop":
+                self.stop()
+            elif kind == "edit" and isinstance(index, int):
+                self.edit(index, str(content.get("content", "")))
+            elif kind == "delete" and isinstance(index, int):
+                self.delete(index)
+            elif kind == "fork" and isinstance(index, int):
+                self.fork(index)
+            elif kind == "rerun" and isinstance(index, int):
+                self.rerun(index)
+            elif kind == "restore" and self._saved:
+                self.restore()
+            elif kind == "load" and isinstance(content.get("messages"), list):
+                self.load(content["messages"])
+        except (ValueError, IndexError) as bad:
+            self.error = str(bad)
+
+    # -- for viewers without widgets ---------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live widget, and the transcript as HTML and text: what GitHub, nbconvert
+        and a terminal show of a saved notebook."""
+        found = super()._repr_mimebundle_(**kwargs)
+        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
+        rows = [("system", self.system)] if self.system else []
+        rows += [(t["role"], t["content"]) for t in self.turns]
+        bundle = dict(data)
+        bundle["text/html"] = (
+            "<div>"
+            + "".join(
+                f"<p><b>{html.escape(role)}</b>: {html.escape(text)}</p>" for role, text in rows
+            )
+            + "</div>"
+        )
+        bundle["text/plain"] = "\n".join(f"{role}: {text}" for role, text in rows) or repr(self)
+        return bundle, metadata
+
+    def __repr__(self) -> str:
+        return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"
+
+
+def _text(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, list):  # content parts: the text ones
+        return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+    if content is None and message.get("tool_calls"):
+        calls = message["tool_calls"]
+        return ", ".join(f"{c['function']['name']}({c['function']['arguments']})" for c in calls)
+    return str(content or "")

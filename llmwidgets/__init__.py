@@ -35,7 +35,10 @@ _EXPORTS = {
     "BudgetExceededError": "errors",
     "provider_id_of": "client",
     "StreamCell": "widgets.cell",
-    "Reply": "widgets.cell",
+    "Reply": "running",
+    "Chat": "widgets.chat",
+    "Conversation": "conversation",
+    "ContextOverflow": "conversation",
     "CostMeter": "widgets.meter",
     "CallRecord": "usage",
     "session_meter": "widgets.meter",
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
         provider_id_of,
         provider_of,
     )
+    from .conversation import ContextOverflow, Conversation
     from .errors import (
         BudgetExceededError,
         LLMWidgetsError,
@@ -91,9 +95,11 @@ if TYPE_CHECKING:
     from .providers import PRESETS, Provider, get_provider, split_model_id
     from .questions import Question
     from .redaction import redact
+    from .running import Reply
     from .tokens import count_message_tokens, count_tokens
     from .usage import CallRecord
-    from .widgets.cell import Reply, StreamCell
+    from .widgets.cell import StreamCell
+    from .widgets.chat import Chat
     from .widgets.meter import CostMeter, session_meter
     from .widgets.quiz import Quiz, quiz
     from .widgets.selector import ProviderSelector

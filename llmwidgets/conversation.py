@@ -20,6 +20,8 @@ the `Chat` widget and your own code share:
 from __future__ import annotations
 
 import copy
+import functools
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -29,13 +31,20 @@ from .tokens import count_message_tokens
 if TYPE_CHECKING:
     import openai
 
-__all__ = ["ContextOverflow", "Conversation"]
+__all__ = ["ContextOverflow", "Conversation", "Fit"]
 
 Message = dict[str, Any]
 
 
 class ContextOverflow(ValueError):
     """The newest message alone does not fit in the prompt budget."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    messages: list[Message]  # what to send
+    left_out: int  # history messages with no room
+    tokens: int  # the prompt's tokens, as tiktoken estimates them
 
 
 @dataclass
@@ -57,33 +66,40 @@ class Conversation:
     def prompt(self, new: str | Message | None = None) -> list[Message]:
         """The system message, the newest whole turns that fit, then `new`. The history is
         left as it is; `ContextOverflow` when `new` alone is over the budget."""
-        return self._fit(new)[0]
+        return self.fit(new).messages
 
     def left_out(self, new: str | Message | None = None) -> int:
         """How many history messages the prompt for `new` has no room for."""
-        return self._fit(new)[1]
+        return self.fit(new).left_out
 
     def count_tokens(self, new: str | Message | None = None) -> int:
         """The prompt's tokens as tiktoken estimates them (the provider's own count comes
         back as `usage.prompt_tokens`, after the request)."""
-        return count_message_tokens(self.prompt(new), self.tokenizer_model)
+        return self.fit(new).tokens
 
-    def _fit(self, new: str | Message | None) -> tuple[list[Message], int]:
+    def fit(self, new: str | Message | None = None) -> Fit:
+        """The prompt for `new`, what it leaves out and its estimated tokens, in one pass."""
         system = [{"role": "system", "content": self.system}] if self.system else []
         tail = [_as_message(new)] if new is not None else []
         if not tail and not self.messages:
-            return copy.deepcopy(system), 0
+            return Fit(copy.deepcopy(system), 0, self._count(system))
         # With a new message the whole history may go; without one, its last turn is the
         # newest question, and stays.
         starts = self.turn_starts() + ([len(self.messages)] if tail else [])
         for start in starts:
             candidate = [*system, *self.messages[start:], *tail]
-            if count_message_tokens(candidate, self.tokenizer_model) <= self.prompt_budget:
-                return copy.deepcopy(candidate), start
+            tokens = self._count(candidate)
+            if tokens <= self.prompt_budget:
+                return Fit(copy.deepcopy(candidate), start, tokens)
         raise ContextOverflow(
             f"the newest message alone needs more than the {self.prompt_budget} prompt "
             f"tokens left of a {self.context_window}-token window"
         )
+
+    def _count(self, messages: list[Message]) -> int:
+        """`count_message_tokens`, one message at a time and remembered: a long chat is
+        counted at every turn, and only its new messages cost anything."""
+        return 3 + sum(_message_tokens(_key(m), self.tokenizer_model) for m in messages)
 
     def turn_starts(self) -> list[int]:
         """Where each whole turn starts: the index of every user message (and 0)."""
@@ -162,6 +178,16 @@ class Conversation:
         answer = completion.choices[0].message
         self.add(question, answer)
         return answer.content or ""
+
+
+def _key(message: Message) -> str:
+    return json.dumps(message, sort_keys=True, default=str)
+
+
+@functools.lru_cache(maxsize=8192)
+def _message_tokens(key: str, model: str) -> int:
+    # count_message_tokens of one message is 3 (priming the reply) + the message's own
+    return count_message_tokens([json.loads(key)], model) - 3
 
 
 _SENT_FIELDS = ("role", "content", "name", "tool_calls", "tool_call_id")

@@ -3,6 +3,7 @@
 | module          | what it shows                                                   |
 |-----------------|-----------------------------------------------------------------|
 | `cell`          | `StreamCell`: one streamed completion, Stop, time to first token |
+| `chat`          | `Chat`: a conversation, streamed, edited, forked, as `messages` |
 | `session`       | `chat()`: a new stream cell that records into the session meter |
 | `selector`      | `ProviderSelector` and its `KeyField` (a key that is never state) |
 | `meter`         | `CostMeter`: a `UsageLog` shown as a live summary                |

@@ -263,7 +263,8 @@ class Chat(anywidget.AnyWidget):
             for m, note in zip(talk.messages, self._notes, strict=True)
         ]
         try:
-            used, left_out = talk.count_tokens(), talk.left_out()
+            fit = talk.fit()
+            used, left_out = fit.tokens, fit.left_out
         except ContextOverflow:
             used, left_out = talk.prompt_budget + 1, len(talk.messages)
         self.context = {

@@ -35,12 +35,15 @@ function render({ model, el: root }) {
   const fill = el("span", "llmw-chat-context-fill");
   bar.append(fill);
   const barText = el("span", "llmw-chat-context-text");
-  const restore = el("button", "llmw-chat-restore", "Back to the other branch");
+  const restore = el("button", "llmw-chat-restore", "Switch branch");
+  restore.title = "Go back to the conversation you forked from (this one is kept in its place)";
   restore.addEventListener("click", () => model.send({ type: "restore" }));
   const copy = el("button", "llmw-chat-copy", "Copy messages");
   copy.title = "The conversation as a JSON `messages` list";
   const loader = el("button", "llmw-chat-load", "Load messages…");
-  head.append(title, bar, barText, restore, copy, loader);
+  head.append(title, bar, barText, restore);
+  const foot = el("div", "llmw-chat-foot");
+  foot.append(copy, loader);
 
   const system = el("details", "llmw-chat-system");
   const summary = el("summary", null, "System prompt");
@@ -76,7 +79,7 @@ function render({ model, el: root }) {
   loadPanel.append(loadText, loadGo, loadCancel);
   loadPanel.hidden = true;
 
-  root.append(head, system, list, live, error, loadPanel, ask);
+  root.append(head, system, list, live, error, loadPanel, ask, foot);
 
   const busy = () => ["waiting", "streaming"].includes(model.get("status"));
   function send() {

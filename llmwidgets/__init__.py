@@ -50,6 +50,8 @@ _EXPORTS = {
     "Question": "questions",
     "Quiz": "widgets.quiz",
     "quiz": "widgets.quiz",
+    "load_ipython_extension": "magics",
+    "unload_ipython_extension": "magics",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -91,6 +93,7 @@ if TYPE_CHECKING:
         describe_error,
     )
     from .keys import ResolvedKey, find_key, resolve_key
+    from .magics import load_ipython_extension, unload_ipython_extension
     from .pricing import price_of
     from .providers import PRESETS, Provider, get_provider, split_model_id
     from .questions import Question

@@ -90,9 +90,11 @@ class StreamRun:
         *,
         provider: str | None = None,
         meter: UsageLog | None = None,
+        wait: bool = False,
         **params: Any,
     ) -> StreamRun:
-        """Send the request and stream it. Returns self, already running."""
+        """Send the request and stream it. Returns self, already running; with `wait`, once
+        the stream has ended (the kernel stays busy: interrupting it is the Stop)."""
         if self._task is not None or self._reply is not None:
             raise RuntimeError("a StreamRun streams one completion; make a new one")
         provider = provider or provider_id_of(client)
@@ -111,6 +113,9 @@ class StreamRun:
             meter.check_budget(provider, self.model, messages, _max_tokens(params))
         self._context = (request, provider, meter)
         self.acc = StreamAccumulator()
+        if wait:
+            self._run_here(client)
+            return self
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a script: nothing could press Stop anyway
@@ -175,6 +180,34 @@ class StreamRun:
                     await stream.close()
                 if owned and aclient is not None:
                     await aclient.close()
+        self._finish(status, failure)
+
+    def _run_here(self, client: openai.OpenAI | openai.AsyncOpenAI) -> None:
+        """The same stream, read in this thread with the sync client: for magics, where a
+        cell should end with its answer. An interrupt (KeyboardInterrupt) is the Stop."""
+        import openai
+
+        assert self._context is not None
+        if isinstance(client, openai.AsyncOpenAI):
+            raise TypeError("wait=True reads the stream here: give it an openai.OpenAI client")
+        status: str = "done"
+        failure: BaseException | None = None
+        stream = None
+        try:
+            stream = client.chat.completions.create(**self._context[0])
+            self.streaming = True
+            for chunk in stream:
+                self.acc.add(chunk)
+                if time.perf_counter() - self._last >= 1.0 / self.max_per_second:
+                    self._progress()
+        except KeyboardInterrupt:
+            status = "stopped"
+        except Exception as exc:
+            status, failure = "error", exc
+        finally:
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
         self._finish(status, failure)
 
     def _progress_soon(self) -> None:

@@ -26,7 +26,7 @@ import argparse
 import shlex
 from typing import Any
 
-from .conversation import ContextOverflow, Conversation
+from ..conversation import ContextOverflow, Conversation
 
 __all__ = ["load_ipython_extension", "unload_ipython_extension"]
 
@@ -69,7 +69,7 @@ class ChatMagics:
         except _OneLine as said:
             print(f"✗ {said}")
         except Exception as error:  # a wrong key, a dead URL: one line
-            from .errors import describe_error
+            from ..errors import describe_error
 
             print(f"✗ {describe_error(error)}")
 
@@ -95,8 +95,8 @@ class ChatMagics:
         params = {
             k: v for k in ("temperature", "top_p", "seed") if (v := getattr(options, k)) is not None
         }
-        from .widgets.cell import StreamCell
-        from .widgets.meter import session_meter
+        from .cell import StreamCell
+        from .meter import session_meter
 
         cell = StreamCell().show()
         cell.start(
@@ -120,7 +120,7 @@ class ChatMagics:
         except _OneLine as said:
             print(f"✗ {said}")
         except Exception as error:
-            from .errors import describe_error
+            from ..errors import describe_error
 
             print(f"✗ {describe_error(error)}")
 
@@ -129,7 +129,7 @@ class ChatMagics:
         if command == "providers":
             self._providers()
         elif command == "models":
-            from .client import list_models
+            from ..client import list_models
 
             provider = rest[0].lower() if rest else self.provider
             listing = list_models(self._client(provider))
@@ -151,7 +151,7 @@ class ChatMagics:
     def _providers(self) -> None:
         import os
 
-        from .providers import PRESETS
+        from ..providers import PRESETS
 
         for preset in PRESETS.values():
             names = [preset.key_env, *preset.key_env_aliases] if preset.key_env else []
@@ -168,13 +168,13 @@ class ChatMagics:
 
     def _client(self, provider: str) -> Any:
         if provider not in self._clients:
-            from .client import connect
+            from ..client import connect
 
             self._clients[provider] = connect(provider)
         return self._clients[provider]
 
     def _usual_model(self, client: Any) -> str:
-        from .client import list_models
+        from ..client import list_models
 
         model = list_models(client).chat_model
         if model is None:
@@ -198,7 +198,7 @@ def unload_ipython_extension(ipython: Any) -> None:
 def _target(target: str, current: str) -> tuple[str, str | None]:
     """`groq:llama-3.1-8b-instant` -> both; `groq` -> its usual model; a bare model id
     (`qwen2.5:0.5b` on Ollama) -> on the current provider."""
-    from .providers import PRESETS, split_model_id
+    from ..providers import PRESETS, split_model_id
 
     if target.lower() in PRESETS:
         return target.lower(), None

@@ -50,6 +50,8 @@ _EXPORTS = {
     "Question": "questions",
     "Quiz": "widgets.quiz",
     "quiz": "widgets.quiz",
+    "load_ipython_extension": "widgets.magics",
+    "unload_ipython_extension": "widgets.magics",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -100,6 +102,7 @@ if TYPE_CHECKING:
     from .usage import CallRecord
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
+    from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter
     from .widgets.quiz import Quiz, quiz
     from .widgets.selector import ProviderSelector

@@ -58,6 +58,13 @@ class Conversation:
 
     # -- what to send ----------------------------------------------------------------
 
+    def __post_init__(self) -> None:
+        if self.prompt_budget <= 0:
+            raise ValueError(
+                f"a {self.context_window}-token window leaves no room for a prompt after "
+                f"{self.max_reply_tokens} reply tokens and a {self.margin:.0%} margin"
+            )
+
     @property
     def prompt_budget(self) -> int:
         """The window, less the margin and the room the reply may take."""
@@ -117,11 +124,12 @@ class Conversation:
         """Change what message `index` says (a typo in a question, a better answer)."""
         self.messages[index] = {**self.messages[index], "content": content}
 
-    def delete_turn(self, index: int) -> None:
+    def delete_turn(self, index: int) -> tuple[int, int]:
         """Remove the whole turn holding message `index`: its question and everything that
-        answered it, so no answer is left without its question."""
-        start, end = self._turn_bounds(index)
+        answered it, so no answer is left without its question. Returns the slice removed."""
+        start, end = self.turn_bounds(index)
         del self.messages[start:end]
+        return start, end
 
     def truncate(self, index: int) -> list[Message]:
         """Keep the messages before `index`; return the ones removed (to ask again)."""
@@ -134,7 +142,8 @@ class Conversation:
         kept = self.messages if index is None else self.messages[:index]
         return replace(self, messages=copy.deepcopy(kept))
 
-    def _turn_bounds(self, index: int) -> tuple[int, int]:
+    def turn_bounds(self, index: int) -> tuple[int, int]:
+        """The slice of `messages` holding the whole turn of message `index`."""
         if not -len(self.messages) <= index < len(self.messages):
             raise IndexError(f"no message {index}: the history has {len(self.messages)}")
         index %= len(self.messages)
@@ -154,12 +163,20 @@ class Conversation:
     def from_messages(cls, messages: Iterable[Mapping[str, Any]], **settings: Any) -> Conversation:
         """A conversation from a `messages` list: a leading system (or developer) message
         becomes `system`."""
-        items = [_as_message(m) for m in messages]
-        for item in items:
+        items = []
+        for message in messages:
+            if not isinstance(message, Mapping) and not hasattr(message, "model_dump"):
+                raise ValueError(f"a message is a dict with a role, not {message!r:.60}")
+            item = _as_message(message)
             if not isinstance(item.get("role"), str):
                 raise ValueError(f"every message needs a role: {item!r:.80}")
+            content = item.get("content")
+            if content is not None and not isinstance(content, str | list):
+                raise ValueError(f"a message's content is text or a list of parts: {item!r:.80}")
+            items.append(item)
         if items and items[0]["role"] in ("system", "developer"):
-            settings.setdefault("system", items.pop(0).get("content") or "")
+            first = items.pop(0).get("content") or ""
+            settings.setdefault("system", first if isinstance(first, str) else _parts(first))
         else:
             settings.setdefault("system", "")
         return cls(messages=items, **settings)
@@ -178,6 +195,10 @@ class Conversation:
         answer = completion.choices[0].message
         self.add(question, answer)
         return answer.content or ""
+
+
+def _parts(content: list[Any]) -> str:
+    return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
 
 
 def _key(message: Message) -> str:

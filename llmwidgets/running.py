@@ -18,6 +18,8 @@ the same run, each in its own way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Reply", "StreamRun"]
 
+_log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -48,6 +52,8 @@ class Reply:
     estimated_usage: bool = False
     usage: dict[str, int] | None = None  # prompt, completion, total (and cached) tokens
     latency_s: float = 0.0
+    ttft_s: float | None = None  # seconds from sending to the first token
+    tokens_per_s: float | None = None  # completion tokens per second after the first
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.text, self.completion))
@@ -67,11 +73,13 @@ class StreamRun:
         self.on_finish = on_finish
         self.max_per_second = max_per_second
         self.progress_calls = 0  # how often progress was drawn (the benchmark reads it)
-        self.acc: StreamAccumulator | None = None
+        self.acc = StreamAccumulator()
         self.model = ""
         self.streaming = False  # the first chunk has come
         self._task: asyncio.Task[None] | None = None
         self._reply: Reply | None = None
+        self._stopping = False
+        self._context: tuple[dict[str, Any], str, UsageLog | None] | None = None
         self._last = 0.0
         self._pending: asyncio.TimerHandle | None = None
 
@@ -82,9 +90,11 @@ class StreamRun:
         *,
         provider: str | None = None,
         meter: UsageLog | None = None,
+        wait: bool = False,
         **params: Any,
     ) -> StreamRun:
-        """Send the request and stream it. Returns self, already running."""
+        """Send the request and stream it. Returns self, already running; with `wait`, once
+        the stream has ended (the kernel stays busy: interrupting it is the Stop)."""
         if self._task is not None or self._reply is not None:
             raise RuntimeError("a StreamRun streams one completion; make a new one")
         provider = provider or provider_id_of(client)
@@ -101,14 +111,18 @@ class StreamRun:
         self.model = str(params.get("model", ""))
         if meter is not None:
             meter.check_budget(provider, self.model, messages, _max_tokens(params))
+        self._context = (request, provider, meter)
+        self.acc = StreamAccumulator()
+        if wait:
+            self._run_here(client)
+            return self
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a script: nothing could press Stop anyway
-            asyncio.run(self._run(client, request, provider, meter, keep_client=False))
+            asyncio.run(self._run(client, keep_client=False))
         else:  # a kernel: one loop for the session, so its async client can be kept
-            self._task = loop.create_task(
-                self._run(client, request, provider, meter, keep_client=True)
-            )
+            self._task = loop.create_task(self._run(client, keep_client=True))
+            self._task.add_done_callback(self._ended)
         return self
 
     @property
@@ -116,14 +130,24 @@ class StreamRun:
         return self._task is not None and not self._task.done()
 
     def stop(self) -> None:
-        """Close the stream now; the text so far stays and the meter records an estimate."""
-        if self.running:
+        """Close the stream now; the text so far stays and the meter records an estimate.
+        Once is enough: a second Stop while the stream closes changes nothing."""
+        if self.running and not self._stopping:
             assert self._task is not None
+            self._stopping = True
             self._task.cancel()
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """A task cancelled before its first step never ran `_run`: finish it here."""
+        if self._reply is None:
+            failure = None if task.cancelled() else task.exception()
+            self._finish("stopped" if failure is None else "error", failure)
 
     def __await__(self) -> Generator[Any, None, Reply]:
         if self._task is not None:
-            yield from asyncio.shield(self._task).__await__()
+            # Waits without raising the task's own cancellation (a Stop), and without
+            # cancelling the task if the one who waits is cancelled.
+            yield from asyncio.wait([self._task]).__await__()
         return self.reply
 
     @property
@@ -132,35 +156,59 @@ class StreamRun:
             raise RuntimeError("still streaming: `await run` waits for the reply")
         return self._reply
 
-    async def _run(
-        self,
-        client: openai.OpenAI | openai.AsyncOpenAI,
-        request: dict[str, Any],
-        provider: str,
-        meter: UsageLog | None,
-        *,
-        keep_client: bool,
-    ) -> None:
-        acc = self.acc = StreamAccumulator()
-        status, failure = "done", None
-        aclient, owned = async_twin(client, keep=keep_client)
-        stream = None
+    async def _run(self, client: openai.OpenAI | openai.AsyncOpenAI, *, keep_client: bool) -> None:
+        assert self._context is not None
+        request = self._context[0]
+        status: str = "done"
+        failure: BaseException | None = None
+        aclient, owned, stream = None, False, None
         try:
+            aclient, owned = async_twin(client, keep=keep_client)
             stream = await aclient.chat.completions.create(**request)
             self.streaming = True
             async for chunk in stream:
-                acc.add(chunk)
+                self.acc.add(chunk)
                 self._progress_soon()
         except asyncio.CancelledError:
             status = "stopped"
         except Exception as exc:  # every failure becomes one line; the text so far stays
             status, failure = "error", exc
         finally:
+            # Closing must finish even if a late cancel arrives: the reply comes after it.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                if stream is not None:
+                    await stream.close()
+                if owned and aclient is not None:
+                    await aclient.close()
+        self._finish(status, failure)
+
+    def _run_here(self, client: openai.OpenAI | openai.AsyncOpenAI) -> None:
+        """The same stream, read in this thread with the sync client: for magics, where a
+        cell should end with its answer. An interrupt (KeyboardInterrupt) is the Stop."""
+        import openai
+
+        assert self._context is not None
+        if isinstance(client, openai.AsyncOpenAI):
+            raise TypeError("wait=True reads the stream here: give it an openai.OpenAI client")
+        status: str = "done"
+        failure: BaseException | None = None
+        stream = None
+        try:
+            stream = client.chat.completions.create(**self._context[0])
+            self.streaming = True
+            for chunk in stream:
+                self.acc.add(chunk)
+                if time.perf_counter() - self._last >= 1.0 / self.max_per_second:
+                    self._progress()
+        except KeyboardInterrupt:
+            status = "stopped"
+        except Exception as exc:
+            status, failure = "error", exc
+        finally:
             if stream is not None:
-                await stream.close()
-            if owned:
-                await aclient.close()
-        self._finish(status, failure, request, provider, meter)
+                with contextlib.suppress(Exception):
+                    stream.close()
+        self._finish(status, failure)
 
     def _progress_soon(self) -> None:
         """Draw now if the last drawing is old enough, else once, when it will be."""
@@ -174,22 +222,15 @@ class StreamRun:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        if self.acc is None:
-            return
         self._last = time.perf_counter()
         self.progress_calls += 1
         self.on_progress(self.acc)
 
-    def _finish(
-        self,
-        status: str,
-        failure: BaseException | None,
-        request: dict[str, Any],
-        provider: str,
-        meter: UsageLog | None,
-    ) -> None:
+    def _finish(self, status: str, failure: BaseException | None) -> None:
+        if self._reply is not None or self._context is None:
+            return
+        request, provider, meter = self._context
         acc = self.acc
-        assert acc is not None
         latency = time.perf_counter() - acc.started
         usage, estimated = acc.token_usage(
             request["messages"], str(request.get("model", "")), failed=failure is not None
@@ -204,7 +245,6 @@ class StreamRun:
                 total_tokens=usage["total_tokens"],
             )
         error = describe_error(failure) if failure is not None else None
-        self._progress()
         if meter is not None:
             outcome = {"done": "ok", "stopped": "stopped"}.get(status, "error")
             if failure is not None:
@@ -219,8 +259,22 @@ class StreamRun:
                 estimated=estimated,
                 outcome=outcome,
             )
-        self._reply = Reply(acc.text(), completion, status, error, estimated, usage, latency)
-        self.on_finish(self._reply)
+        self._reply = Reply(
+            acc.text(),
+            completion,
+            status,
+            error,
+            estimated,
+            usage,
+            latency,
+            acc.time_to_first_token,
+            acc.tokens_per_second(),
+        )
+        for draw in (self._progress, lambda: self.on_finish(self._reply)):
+            try:
+                draw()
+            except Exception:  # a drawing bug must not leave the run unfinished
+                _log.exception("drawing a finished stream failed")
 
 
 def _max_tokens(params: dict[str, Any]) -> int | None:

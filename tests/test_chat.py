@@ -181,3 +181,112 @@ def test_a_bad_message_from_the_page_is_one_line_not_a_crash(loopback, bad):
     chat = Chat(client_of(loopback), model="loopback-small", meter=None)
     frontend_sends(chat, bad)
     assert chat.conversation.messages == []
+
+
+def test_stop_twice_or_before_the_first_step_still_finishes(loopback):
+    loopback.stream_pieces = [f"w{i} " for i in range(20000)]
+
+    async def scenario() -> tuple[Chat, Chat]:
+        fast = Chat(
+            openai.AsyncOpenAI(base_url=loopback.origin + "/v1", api_key="t"),
+            model="loopback-small",
+            meter=None,
+        )
+        run = fast.send("go")
+        fast.stop()  # before the task took its first step
+        await run
+        twice = Chat(
+            openai.AsyncOpenAI(base_url=loopback.origin + "/v1", api_key="t"),
+            model="loopback-small",
+            meter=None,
+        )
+        run = twice.send("go")
+        while not twice.live.get("text"):
+            await asyncio.sleep(0.01)
+        frontend_sends(twice, {"type": "stop"})
+        frontend_sends(twice, {"type": "stop"})  # Escape in the box, and again on the chat
+        await run
+        return fast, twice
+
+    fast, twice = asyncio.run(scenario())
+    assert fast.status == "error" and "Stopped before any text" in fast.error
+    assert fast.conversation.messages == []  # no empty answer in the history
+    assert twice.status == "idle" and twice.turns[-1]["status"] == "stopped"
+
+
+def test_the_history_holds_still_while_an_answer_streams(loopback):
+    loopback.stream_pieces = [f"w{i} " for i in range(20000)]
+
+    async def scenario() -> Chat:
+        chat = Chat(
+            openai.AsyncOpenAI(base_url=loopback.origin + "/v1", api_key="t"),
+            model="loopback-small",
+            meter=None,
+            messages=[{"role": "user", "content": "one"}, {"role": "assistant", "content": "1"}],
+        )
+        run = chat.send("two")
+        while not chat.live.get("text"):
+            await asyncio.sleep(0.01)
+        for action in (
+            {"type": "delete", "index": 0},
+            {"type": "rerun", "index": 0},
+            {"type": "fork", "index": 0},
+            {"type": "load", "messages": []},
+        ):
+            frontend_sends(chat, action)
+            assert "stop it first" in chat.error
+        chat.stop()
+        await run
+        return chat
+
+    chat = asyncio.run(scenario())
+    assert [m["content"] for m in chat.conversation.messages][:3] == ["one", "1", "two"]
+
+
+def test_a_click_on_a_stale_list_changes_nothing(loopback):
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None)
+    chat.send("one")
+    seen = chat.revision
+    frontend_sends(chat, {"type": "delete", "index": 0, "revision": seen})
+    frontend_sends(chat, {"type": "delete", "index": 0, "revision": seen})  # a double click
+    assert "changed before that click" in chat.error and chat.conversation.messages == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [["x"], [{"role": "user", "content": 3}], [{"role": "assistant", "tool_calls": [{}]}]],
+)
+def test_a_bad_messages_list_is_refused_whole(loopback, bad):
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None, system="Kept.")
+    chat.send("one")
+    before = chat.messages
+    frontend_sends(chat, {"type": "load", "messages": bad})
+    if chat.error:
+        assert chat.messages == before
+    else:  # a tool-call message with no function is odd, but shown without a crash
+        assert chat.turns[0]["content"].startswith("?(")
+
+
+def test_switching_branches_brings_back_their_system_prompt(loopback):
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None, system="First.")
+    chat.send("one")
+    chat.fork(0)
+    chat.system = "Second."
+    chat.restore()
+    assert chat.system == "First." and chat.messages[0] == {"role": "system", "content": "First."}
+    chat.restore()
+    assert chat.system == "Second."
+
+
+def test_copy_messages_comes_whole_from_python(loopback, comm_log):
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None, system="S.")
+    chat.send("one")
+    frontend_sends(chat, {"type": "export"})
+    custom = [m["data"]["content"] for m in comm_log if m["data"].get("method") == "custom"]
+    assert custom[-1] == {"type": "messages", "messages": chat.messages}
+
+
+def test_max_tokens_given_as_a_parameter_is_the_replys_room(loopback):
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None, max_tokens=7)
+    chat.send("one")
+    assert loopback.requests[-1].body["max_tokens"] == 7 == chat.context["reply"]

@@ -4,6 +4,7 @@
 |-----------------|-----------------------------------------------------------------|
 | `cell`          | `StreamCell`: one streamed completion, Stop, time to first token |
 | `chat`          | `Chat`: a conversation, streamed, edited, forked, as `messages` |
+| `magics`        | `%%chat` and `%llm`, after `%load_ext llmwidgets`               |
 | `session`       | `chat()`: a new stream cell that records into the session meter |
 | `selector`      | `ProviderSelector` and its `KeyField` (a key that is never state) |
 | `meter`         | `CostMeter`: a `UsageLog` shown as a live summary                |

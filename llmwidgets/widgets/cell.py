@@ -62,6 +62,9 @@ class StreamCell(anywidget.AnyWidget):
     tokens_per_s = traitlets.Float(
         None, allow_none=True, help="completion tokens per second after the first"
     ).tag(sync=True)
+    stoppable = traitlets.Bool(
+        True, help="False while the kernel reads the stream itself: interrupting it stops"
+    ).tag(sync=True)
     usage = traitlets.Dict(
         help="prompt, completion, total (and cached) tokens; `estimated` when counted here"
     ).tag(sync=True)
@@ -96,15 +99,18 @@ class StreamCell(anywidget.AnyWidget):
         *,
         provider: str | None = None,
         meter: UsageLog | None = None,
+        wait: bool = False,
         **params: Any,
     ) -> StreamCell:
-        """Send the request and stream it into this cell. Returns self, already running."""
+        """Send the request and stream it into this cell. Returns self, already running (with
+        `wait`, finished: the kernel reads the stream and an interrupt stops it)."""
         if self._run.running or self.status != "idle":
             raise RuntimeError("a StreamCell streams one completion; make a new one")
         self.llm_model = str(params.get("model", ""))
+        self.stoppable = not wait
         self.status = "waiting"
         try:
-            self._run.start(client, messages, provider=provider, meter=meter, **params)
+            self._run.start(client, messages, provider=provider, meter=meter, wait=wait, **params)
         except BaseException:
             self.status = "idle"
             raise

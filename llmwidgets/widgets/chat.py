@@ -25,6 +25,7 @@ import traitlets
 
 from ..client import provider_id_of
 from ..conversation import ContextOverflow, Conversation
+from ..errors import describe_error
 from ..pricing import price_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
@@ -57,6 +58,9 @@ class Chat(anywidget.AnyWidget):
     context = traitlets.Dict(help="how much of the window the next request uses").tag(sync=True)
     llm_model = traitlets.Unicode("", help="the model answering").tag(sync=True)
     branches = traitlets.Int(0, help="conversations kept by forking").tag(sync=True)
+    revision = traitlets.Int(0, help="bumped on every change: actions name the one they saw").tag(
+        sync=True
+    )
 
     MAX_REDRAWS_PER_SECOND = 30.0
 
@@ -65,7 +69,7 @@ class Chat(anywidget.AnyWidget):
         client: openai.OpenAI | openai.AsyncOpenAI,
         *,
         model: str | None = None,
-        system: str = "You are a helpful assistant.",
+        system: str | None = None,
         messages: list[dict[str, Any]] | None = None,
         context_window: int = 8192,
         max_reply_tokens: int = 512,
@@ -81,14 +85,19 @@ class Chat(anywidget.AnyWidget):
         chosen = session_meter() if meter is _SESSION else meter
         if chosen is not None and not isinstance(chosen, UsageLog):
             raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        for name in ("max_tokens", "max_completion_tokens"):  # one cap: the reply's room
+            if isinstance(params.get(name), int):
+                max_reply_tokens = params.pop(name)
+        settings: dict[str, Any] = {
+            "context_window": context_window,
+            "max_reply_tokens": max_reply_tokens,
+        }
+        if system is not None:
+            settings["system"] = system
         if messages is not None:
-            self.conversation = Conversation.from_messages(
-                messages, context_window=context_window, max_reply_tokens=max_reply_tokens
-            )
+            self.conversation = Conversation.from_messages(messages, **settings)
         else:
-            self.conversation = Conversation(
-                system=system, context_window=context_window, max_reply_tokens=max_reply_tokens
-            )
+            self.conversation = Conversation(**settings)
         super().__init__(system=self.conversation.system, llm_model=model)
         self._client = client
         self._provider = provider_id_of(client)
@@ -97,6 +106,7 @@ class Chat(anywidget.AnyWidget):
         self._notes: list[dict[str, Any]] = [{} for _ in self.conversation.messages]
         self._saved: list[tuple[Conversation, list[dict[str, Any]]]] = []
         self._run: StreamRun | None = None
+        self._handles: list[Any] = []  # where this chat is displayed, to update its saved view
         self.on_msg(self._on_frontend_message)
         self.observe(self._system_edited, names="system")
         self._show_history()
@@ -120,9 +130,10 @@ class Chat(anywidget.AnyWidget):
         except ContextOverflow as overflow:
             self.error = str(overflow)
             return None
+        talk = self.conversation
         run = self._run = StreamRun(
             self._progress,
-            lambda reply: self._answered(question, reply),
+            lambda reply: self._answered(talk, question, reply),
             max_per_second=self.MAX_REDRAWS_PER_SECOND,
         )
         with self.hold_sync():
@@ -140,8 +151,6 @@ class Chat(anywidget.AnyWidget):
                 **self._params,
             )
         except Exception as refused:  # the meter's budget, before anything was sent
-            from ..errors import describe_error
-
             with self.hold_sync():
                 self.status, self.live, self.error = "idle", {}, describe_error(refused)
             return None
@@ -154,6 +163,7 @@ class Chat(anywidget.AnyWidget):
 
     def rerun(self, index: int) -> StreamRun | None:
         """Ask the question at `index` again, forgetting everything from it on."""
+        self._require_idle()
         message = self.conversation.messages[index]
         if message.get("role") != "user":
             raise ValueError(f"message {index} is not a question (role {message.get('role')!r})")
@@ -164,37 +174,49 @@ class Chat(anywidget.AnyWidget):
 
     # -- changing the history ------------------------------------------------------------
 
+    def _require_idle(self) -> None:
+        if self._run is not None and self._run.running:
+            raise ValueError("Still answering: stop it first (Escape), then change the history.")
+
     def edit(self, index: int, content: str) -> None:
+        """Change what message `index` says; ask again from it to see where it leads."""
+        self._require_idle()
         self.conversation.edit(index, content)
         self._notes[index] = {**self._notes[index], "edited": True}
         self._show_history()
 
     def delete(self, index: int) -> None:
         """Delete the turn holding message `index` (its question and its answers)."""
-        start, end = self.conversation._turn_bounds(index)
-        self.conversation.delete_turn(index)
+        self._require_idle()
+        start, end = self.conversation.delete_turn(index)
         del self._notes[start:end]
         self._show_history()
 
     def fork(self, index: int) -> None:
-        """Keep the whole conversation as a branch, and go on from before message `index`."""
+        """Keep the whole conversation as a branch, and go on from before message `index`
+        (where `Conversation.fork` gives the copy; here the copy is what is kept)."""
+        self._require_idle()
         self._saved.append((self.conversation.fork(), [dict(n) for n in self._notes]))
         self.conversation.truncate(index)
         del self._notes[index:]
         self.branches = len(self._saved)
         self._show_history()
 
-    def restore(self, branch: int = -1) -> None:
-        """Go back to a kept branch; the conversation now is kept in its place."""
-        current = (self.conversation.fork(), [dict(n) for n in self._notes])
-        self.conversation, notes = self._saved[branch]
+    def restore(self) -> None:
+        """Switch to the oldest kept branch; the conversation now is kept last, so
+        switching again and again visits every branch in turn."""
+        self._require_idle()
+        self._saved.append((self.conversation.fork(), [dict(n) for n in self._notes]))
+        self.conversation, notes = self._saved.pop(0)
         self._notes = [dict(n) for n in notes]
-        self._saved[branch] = current
-        self._show_history()
+        with self.hold_sync():
+            self.system = self.conversation.system
+            self._show_history()
 
     def load(self, messages: list[dict[str, Any]]) -> None:
         """Replace the conversation with a `messages` list (a leading system message
         becomes the system prompt)."""
+        self._require_idle()
         loaded = Conversation.from_messages(
             messages,
             context_window=self.conversation.context_window,
@@ -219,42 +241,48 @@ class Chat(anywidget.AnyWidget):
                 "tokens_per_s": acc.tokens_per_second(),
             }
 
-    def _answered(self, question: dict[str, Any], reply: Reply) -> None:
-        if reply.status == "error" and not reply.text:
-            with self.hold_sync():  # nothing came: the question stays out of the history
-                self.status, self.error = "error", reply.error or ""
+    def _answered(self, talk: Conversation, question: dict[str, Any], reply: Reply) -> None:
+        if talk is not self.conversation:
+            return  # a history loaded meanwhile: this answer belongs to none shown
+        if not reply.text:  # nothing came: the question stays out of the history
+            error = reply.error or "Stopped before any text came."
+            with self.hold_sync():
+                self.status, self.error = "error", error
                 self.live = {"question": question["content"], "text": "", "status": "error"}
             return
         usage = reply.usage or {}
+        model = reply.completion.model or self.llm_model
         price = price_of(
             self._provider,
-            reply.completion.model or self.llm_model,
+            model,
             usage.get("prompt_tokens", 0),
             usage.get("completion_tokens", 0),
             usage.get("cached_tokens", 0),
         )
+        choices = reply.completion.choices
         note = {
             "status": reply.status,
-            "model": reply.completion.model or self.llm_model,
-            "ttft_s": self.live.get("ttft_s"),
-            "tokens_per_s": self.live.get("tokens_per_s"),
+            "model": model,
+            "ttft_s": reply.ttft_s,
+            "tokens_per_s": reply.tokens_per_s,
             "prompt_tokens": usage.get("prompt_tokens"),
             "completion_tokens": usage.get("completion_tokens"),
             "estimated": reply.estimated_usage,
             "cost": str(price),
-            "finish_reason": reply.completion.choices[0].finish_reason
-            if reply.completion.choices
-            else None,
+            "finish_reason": choices[0].finish_reason if choices else None,
         }
         # A stopped or broken answer joins the history as far as it went, marked: the
         # model said it, and the next question follows on from it.
-        self.conversation.add(question, {"role": "assistant", "content": reply.text})
+        answer = choices[0].message if choices else {"role": "assistant", "content": reply.text}
+        talk.add(question, answer)
         self._notes += [{}, note]
         with self.hold_sync():
             self.status = "idle"
             self.error = reply.error or ""
             self.live = {}
             self._show_history(last_prompt_tokens=usage.get("prompt_tokens"))
+        for handle in self._handles:  # the transcript, for viewers without widgets
+            handle.update(self._bundle(), raw=True)
 
     def _show_history(self, last_prompt_tokens: int | None = None) -> None:
         talk = self.conversation
@@ -262,12 +290,15 @@ class Chat(anywidget.AnyWidget):
             {"role": m.get("role", ""), "content": _text(m), **note}
             for m, note in zip(talk.messages, self._notes, strict=True)
         ]
+        over = False
         try:
             fit = talk.fit()
             used, left_out = fit.tokens, fit.left_out
-        except ContextOverflow:
-            used, left_out = talk.prompt_budget + 1, len(talk.messages)
+        except ContextOverflow:  # the newest turn alone is over: say so, not a made-up count
+            used, left_out, over = talk.prompt_budget, len(talk.messages), True
+        self.revision += 1
         self.context = {
+            "over": over,
             "used": used,
             "window": talk.context_window,
             "budget": talk.prompt_budget,
@@ -284,11 +315,17 @@ class Chat(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         kind, index = content.get("type"), content.get("index")
+        changes = {"edit", "delete", "fork", "rerun", "restore", "load"}
+        if kind in changes and content.get("revision", self.revision) != self.revision:
+            self.error = "The chat changed before that click arrived: nothing was done."
+            return
         try:
             if kind == "send" and isinstance(content.get("text"), str):
                 self.send(content["text"])
             elif kind == "stop":
                 self.stop()
+            elif kind == "export":
+                self._tell_page({"type": "messages", "messages": self.messages})
             elif kind == "edit" and isinstance(index, int):
                 self.edit(index, str(content.get("content", "")))
             elif kind == "delete" and isinstance(index, int):
@@ -301,8 +338,15 @@ class Chat(anywidget.AnyWidget):
                 self.restore()
             elif kind == "load" and isinstance(content.get("messages"), list):
                 self.load(content["messages"])
-        except (ValueError, IndexError) as bad:
-            self.error = str(bad)
+        except Exception as bad:  # one line in the chat, never a traceback in the log
+            self.error = (
+                str(bad) if isinstance(bad, ValueError | IndexError) else describe_error(bad)
+            )
+
+    def _tell_page(self, content: dict[str, Any]) -> None:
+        """A custom message to the view (`send` here asks a question: the widget's own
+        `send` is reached by name)."""
+        anywidget.AnyWidget.send(self, content)
 
     # -- for viewers without widgets ---------------------------------------------------
 
@@ -324,6 +368,15 @@ class Chat(anywidget.AnyWidget):
         bundle["text/plain"] = "\n".join(f"{role}: {text}" for role, text in rows) or repr(self)
         return bundle, metadata
 
+    def _bundle(self) -> dict[str, Any]:
+        return self._repr_mimebundle_()[0]
+
+    def _ipython_display_(self) -> None:
+        """Shown with a display id, so each answer updates the saved transcript too."""
+        from IPython.display import display
+
+        self._handles.append(display(self._bundle(), raw=True, display_id=True))
+
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"
 
@@ -332,7 +385,7 @@ def _text(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, list):  # content parts: the text ones
         return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-    if content is None and message.get("tool_calls"):
-        calls = message["tool_calls"]
-        return ", ".join(f"{c['function']['name']}({c['function']['arguments']})" for c in calls)
+    if content is None and isinstance(message.get("tool_calls"), list):
+        calls = [c.get("function") or {} for c in message["tool_calls"] if isinstance(c, dict)]
+        return ", ".join(f"{c.get('name', '?')}({c.get('arguments', '')})" for c in calls)
     return str(content or "")

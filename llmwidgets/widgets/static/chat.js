@@ -37,7 +37,7 @@ function render({ model, el: root }) {
   const barText = el("span", "llmw-chat-context-text");
   const restore = el("button", "llmw-chat-restore", "Switch branch");
   restore.title = "Go back to the conversation you forked from (this one is kept in its place)";
-  restore.addEventListener("click", () => model.send({ type: "restore" }));
+  restore.addEventListener("click", () => act({ type: "restore" }));
   const copy = el("button", "llmw-chat-copy", "Copy messages");
   copy.title = "The conversation as a JSON `messages` list";
   const loader = el("button", "llmw-chat-load", "Load messages…");
@@ -82,11 +82,12 @@ function render({ model, el: root }) {
   root.append(head, system, list, live, error, loadPanel, ask, foot);
 
   const busy = () => ["waiting", "streaming"].includes(model.get("status"));
+  // Changes name the revision they saw: a click on a stale list changes nothing.
+  const act = (message) => model.send({ ...message, revision: model.get("revision") });
   function send() {
     const text = box.value.trim();
     if (!text || busy()) return;
-    model.send({ type: "send", text });
-    box.value = "";
+    model.send({ type: "send", text }); // the box empties once the question shows as asked
   }
   sendButton.addEventListener("click", send);
   stopButton.addEventListener("click", () => model.send({ type: "stop" }));
@@ -96,6 +97,7 @@ function render({ model, el: root }) {
       send();
     } else if (event.key === "Escape") {
       event.preventDefault();
+      event.stopPropagation(); // one Stop: the chat's own Escape handler would send another
       model.send({ type: "stop" });
     }
   });
@@ -104,10 +106,9 @@ function render({ model, el: root }) {
     if (event.key === "Escape" && busy()) model.send({ type: "stop" });
   });
 
-  copy.addEventListener("click", async () => {
-    const messages = [];
-    if (model.get("system")) messages.push({ role: "system", content: model.get("system") });
-    for (const turn of model.get("turns")) messages.push({ role: turn.role, content: turn.content });
+  // The messages come from Python, whole: tool calls, ids and content parts included.
+  copy.addEventListener("click", () => model.send({ type: "export" }));
+  async function copied(messages) {
     const text = JSON.stringify(messages, null, 1);
     try {
       await navigator.clipboard.writeText(text);
@@ -117,7 +118,11 @@ function render({ model, el: root }) {
       loadPanel.hidden = false;
     }
     setTimeout(() => (copy.textContent = "Copy messages"), 1500);
-  });
+  }
+  const onMessage = (message) => {
+    if (message && message.type === "messages") copied(message.messages);
+  };
+  model.on("msg:custom", onMessage);
   loader.addEventListener("click", () => {
     loadPanel.hidden = false;
     loadText.focus();
@@ -127,7 +132,7 @@ function render({ model, el: root }) {
     try {
       const messages = JSON.parse(loadText.value);
       if (!Array.isArray(messages)) throw new Error("a list of messages, please");
-      model.send({ type: "load", messages });
+      act({ type: "load", messages });
       loadPanel.hidden = true;
     } catch (problem) {
       error.textContent = `Could not read that as a messages list: ${problem.message}`;
@@ -142,7 +147,7 @@ function render({ model, el: root }) {
     const save = el("button", null, "Save");
     const cancel = el("button", null, "Cancel");
     const done = () => drawList();
-    save.addEventListener("click", () => model.send({ type: "edit", index, content: area.value }));
+    save.addEventListener("click", () => act({ type: "edit", index, content: area.value }));
     cancel.addEventListener("click", done);
     area.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) save.click();
@@ -168,19 +173,20 @@ function render({ model, el: root }) {
       const button = (label, title, action) => {
         const b = el("button", null, label);
         b.title = title;
+        b.disabled = busy(); // the history holds still while an answer streams
         b.addEventListener("click", action);
         actions.append(b);
       };
       button("Edit", "Change what this message says", () => editor(row, index, turn));
       if (turn.role === "user") {
         button("Ask again", "Forget everything from here and ask this question again", () =>
-          model.send({ type: "rerun", index }),
+          act({ type: "rerun", index }),
         );
         button("Fork", "Keep this conversation as a branch, and go on from before this question", () =>
-          model.send({ type: "fork", index }),
+          act({ type: "fork", index }),
         );
       }
-      button("Delete", "Delete this turn: the question and its answer", () => model.send({ type: "delete", index }));
+      button("Delete", "Delete this turn: the question and its answer", () => act({ type: "delete", index }));
       const top = el("div", "llmw-chat-message-head");
       top.append(role, actions);
       row.append(top, body);
@@ -193,6 +199,8 @@ function render({ model, el: root }) {
 
   function drawLive() {
     const now = model.get("live") || {};
+    if (now.question && now.status !== "error" && box.value.trim() === now.question) box.value = "";
+    if (now.status === "error" && now.question && !box.value) box.value = now.question; // ask again
     live.hidden = !now.question;
     live.replaceChildren();
     if (!now.question) return;
@@ -214,7 +222,9 @@ function render({ model, el: root }) {
     fill.style.width = `${(share * 100).toFixed(1)}%`;
     bar.dataset.level = share > 0.9 ? "full" : share > 0.7 ? "high" : "ok";
     bar.title = "The next request: its prompt (tiktoken's estimate) and the room kept for the reply";
-    const parts = [`next request ~${context.used ?? 0} + ${context.reply ?? 0} of ${context.window ?? "?"} tokens`];
+    const parts = context.over
+      ? [`the newest question alone is over the ${context.window}-token window`]
+      : [`next request ~${context.used ?? 0} + ${context.reply ?? 0} of ${context.window ?? "?"} tokens`];
     if (context.left_out) parts.push(`${context.left_out} old messages left out`);
     if (context.last_prompt_tokens != null) parts.push(`last prompt ${context.last_prompt_tokens} (provider's count)`);
     barText.textContent = parts.join(" · ");
@@ -226,6 +236,7 @@ function render({ model, el: root }) {
     root.dataset.status = state;
     stopButton.hidden = !busy();
     sendButton.disabled = busy();
+    for (const b of list.querySelectorAll(".llmw-chat-actions button")) b.disabled = busy();
     error.textContent = model.get("error");
     error.hidden = !model.get("error");
     if (document.activeElement !== systemText) systemText.value = model.get("system");
@@ -248,6 +259,7 @@ function render({ model, el: root }) {
   drawState();
   return () => {
     for (const [name, draw] of on) model.off(name, draw);
+    model.off("msg:custom", onMessage);
   };
 }
 

@@ -44,7 +44,7 @@ function render({ model, el }) {
       parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
     }
     metrics.textContent = parts.join(" · ");
-    stop.hidden = !live;
+    stop.hidden = !live || model.get("stoppable") === false; // the kernel's interrupt stops it
     if (live) stop.disabled = false;
     const html = model.get("html");
     if (html) {
@@ -58,7 +58,7 @@ function render({ model, el }) {
     error.hidden = !model.get("error");
   }
 
-  const names = ["status", "llm_model", "text", "html", "error", "finish_reason", "ttft_s", "tokens_per_s", "usage"];
+  const names = ["status", "stoppable", "llm_model", "text", "html", "error", "finish_reason", "ttft_s", "tokens_per_s", "usage"];
   for (const name of names) model.on(`change:${name}`, draw);
   draw();
   return () => {

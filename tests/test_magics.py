@@ -1,0 +1,73 @@
+"""`%%chat` and `%llm` in a real IPython shell, against a loopback provider."""
+
+from __future__ import annotations
+
+import pytest
+from support.loopback import LoopbackServer
+
+from llmwidgets import environment
+
+
+@pytest.fixture
+def shell(loopback: LoopbackServer, monkeypatch, comm_log):
+    """An IPython shell with the extension loaded; "the sandbox" is the loopback server."""
+    from IPython.testing.globalipapp import get_ipython
+
+    monkeypatch.setenv(environment.SANDBOX_URL, loopback.origin + "/v1")
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "llmwidgets")
+    yield ip
+    ip.run_line_magic("unload_ext", "llmwidgets")
+
+
+def state(ip):
+    return ip.magics_manager.magics["cell"]["chat"].__self__
+
+
+def test_a_chat_cell_streams_and_the_conversation_goes_on(shell, loopback, capsys):
+    shell.run_cell_magic("chat", "sandbox:loopback-small --temperature 0.2", "Hi there\n")
+    shell.run_cell_magic("chat", "", "And again?")
+    bodies = [r.body for r in loopback.requests if r.path.endswith("/chat/completions")]
+    assert bodies[0]["temperature"] == 0.2 and bodies[0]["model"] == "loopback-small"
+    assert bodies[1]["messages"] == [
+        {"role": "user", "content": "Hi there"},
+        {"role": "assistant", "content": "pong"},
+        {"role": "user", "content": "And again?"},
+    ]
+    assert "temperature" not in bodies[1]  # options belong to their cell
+    assert len(state(shell).conversation.messages) == 4
+
+
+def test_a_bad_option_or_a_failed_call_is_one_line(shell, loopback, capsys, comm_log):
+    shell.run_cell_magic("chat", "--temperature hot", "Hi")
+    shell.run_cell_magic("chat", "", "   ")
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("✗")]
+    assert len(lines) == 2 and "Traceback" not in out
+    assert "invalid float value: 'hot'" in lines[0] and "write the message" in lines[1]
+    loopback.fail_next(401, "Incorrect API key provided")
+    shell.run_cell_magic("chat", "sandbox:loopback-small", "Hi")  # the stream cell says it
+    errors = [
+        m["data"]["state"]["error"]
+        for m in comm_log
+        if m["data"].get("method") == "update" and m["data"]["state"].get("error")
+    ]
+    assert len(errors) == 1 and "401" in errors[0] and "\n" not in errors[0]
+    assert state(shell).conversation.messages == []  # nothing half-added
+
+
+def test_llm_lists_providers_models_and_history(shell, loopback, capsys):
+    shell.run_line_magic("llm", "providers")
+    out = capsys.readouterr().out
+    assert "sandbox" in out and "groq" in out and "no key needed" in out
+    shell.run_line_magic("llm", "models sandbox")
+    assert "loopback-small" in capsys.readouterr().out
+    shell.run_cell_magic("chat", "sandbox:loopback-small --system 'Be brief.'", "Hi")
+    shell.run_line_magic("llm", "history")
+    history = capsys.readouterr().out
+    assert "system: Be brief." in history and "assistant: pong" in history
+    shell.run_line_magic("llm", "reset")
+    assert state(shell).conversation.messages == []
+    capsys.readouterr()
+    shell.run_line_magic("llm", "dance")
+    assert capsys.readouterr().out.startswith("✗ %llm: say providers")

@@ -290,3 +290,14 @@ def test_max_tokens_given_as_a_parameter_is_the_replys_room(loopback):
     chat = Chat(client_of(loopback), model="loopback-small", meter=None, max_tokens=7)
     chat.send("one")
     assert loopback.requests[-1].body["max_tokens"] == 7 == chat.context["reply"]
+
+
+def test_an_answer_shows_as_markdown_and_its_html_never_runs(loopback):
+    loopback.stream_pieces = ["**bold** and ", "<script>alert(1)</script>"]
+    chat = Chat(client_of(loopback), model="loopback-small", meter=None)
+    chat.send("Hi")
+    answer = chat.turns[-1]
+    assert "<strong>bold</strong>" in answer["html"]
+    assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
+    assert answer["content"] == "**bold** and <script>alert(1)</script>"  # edits start here
+    assert "html" not in chat.turns[0]  # questions stay as typed

@@ -19,6 +19,7 @@ the meter gets a row, estimated with tiktoken when the server sent no usage.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Generator
 from pathlib import Path
@@ -155,7 +156,7 @@ class StreamCell(anywidget.AnyWidget):
             self.usage = {**(reply.usage or {}), "estimated": reply.estimated_usage}
             self.error = reply.error or ""
             if reply.status == "done":
-                self.html = _markdown(reply.text)
+                self.html = markdown_html(reply.text)
         if self._display is not None:
             self._display.update(self)  # the finished text, for viewers without widgets
 
@@ -178,8 +179,10 @@ class StreamCell(anywidget.AnyWidget):
         return f"StreamCell({self.status}{tokens}, {len(self.text)} characters)"
 
 
-def _markdown(text: str) -> str:
-    """HTML for the finished answer. Raw HTML in the model's text is escaped, never run."""
+@functools.lru_cache(maxsize=1024)
+def markdown_html(text: str) -> str:
+    """HTML for a finished answer. Raw HTML in the model's text is escaped, never run.
+    Remembered: a chat draws its whole history again at every turn."""
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)

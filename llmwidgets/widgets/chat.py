@@ -29,6 +29,7 @@ from ..errors import describe_error
 from ..pricing import price_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
+from .cell import markdown_html
 from .meter import session_meter
 
 if TYPE_CHECKING:
@@ -287,7 +288,7 @@ class Chat(anywidget.AnyWidget):
     def _show_history(self, last_prompt_tokens: int | None = None) -> None:
         talk = self.conversation
         self.turns = [
-            {"role": m.get("role", ""), "content": _text(m), **note}
+            {"role": m.get("role", ""), "content": _text(m), **note, **_rendered(m)}
             for m, note in zip(talk.messages, self._notes, strict=True)
         ]
         over = False
@@ -379,6 +380,14 @@ class Chat(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"
+
+
+def _rendered(message: dict[str, Any]) -> dict[str, str]:
+    """An answer's Markdown as HTML (raw HTML escaped), as the stream cell shows it."""
+    content = message.get("content")
+    if message.get("role") != "assistant" or not isinstance(content, str) or not content:
+        return {}
+    return {"html": markdown_html(content)}
 
 
 def _text(message: dict[str, Any]) -> str:

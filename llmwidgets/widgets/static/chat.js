@@ -168,7 +168,11 @@ function render({ model, el: root }) {
       const row = el("div", "llmw-chat-message");
       row.dataset.role = turn.role;
       const role = el("span", "llmw-chat-role", turn.role);
-      const body = el("div", "llmw-chat-text", turn.content);
+      const body = el("div", "llmw-chat-text", turn.html ? null : turn.content);
+      if (turn.html) {
+        body.classList.add("llmw-markdown");
+        body.innerHTML = turn.html; // rendered in Python by markdown-it with raw HTML disabled
+      }
       const actions = el("span", "llmw-chat-actions");
       const button = (label, title, action) => {
         const b = el("button", null, label);

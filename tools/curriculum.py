@@ -327,21 +327,33 @@ def _environment(
                 os.environ[name] = value
 
 
+CELL_TIMEOUT_S = 600  # no cell takes a minute and a half; a missed reply would wait forever
+
+
 def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[str, Any]:
     import papermill
 
     started = time.perf_counter()
     error = ""
-    try:
-        papermill.execute_notebook(
-            str(path),
-            str(out / path.name),
-            parameters={"PROVIDER": provider, "MODEL": model},
-            cwd=str(path.parent),
-            progress_bar=False,
-        )
-    except Exception as exc:
-        error = _error_line(exc)
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(path),
+                str(out / path.name),
+                parameters={"PROVIDER": provider, "MODEL": model},
+                cwd=str(path.parent),
+                progress_bar=False,
+                execution_timeout=CELL_TIMEOUT_S,
+            )
+            error = ""
+        except Exception as exc:
+            error = _error_line(exc)
+            # Once in some 900 runs the client missed a cell's reply from an idle kernel
+            # and waited forever: a cell that times out gets its notebook run once more.
+            if attempt == 1 and "Timeout" in type(exc).__name__:
+                print(f"{provider}: {path.name} timed out; running it again", flush=True)
+                continue
+        break
     skipped = error.startswith(SKIPPED)
     return {
         "notebook": path.name,

@@ -37,6 +37,8 @@ _EXPORTS = {
     "StreamCell": "widgets.cell",
     "Reply": "running",
     "Chat": "widgets.chat",
+    "Compare": "widgets.compare",
+    "compare": "widgets.compare",
     "Conversation": "conversation",
     "ContextOverflow": "conversation",
     "CostMeter": "widgets.meter",
@@ -102,6 +104,7 @@ if TYPE_CHECKING:
     from .usage import CallRecord
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
+    from .widgets.compare import Compare, compare
     from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter
     from .widgets.quiz import Quiz, quiz

@@ -29,6 +29,7 @@ import anywidget
 import traitlets
 
 from ..running import Reply, StreamRun
+from .bundle import split_bundle
 
 if TYPE_CHECKING:
     import openai
@@ -163,9 +164,7 @@ class StreamCell(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live widget; once finished, also the text as HTML and plain text, which is
         what GitHub, nbconvert and a terminal show of a saved notebook."""
-        found = super()._repr_mimebundle_(**kwargs)  # anywidget: (data, metadata)
-        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
-        bundle = dict(data)
+        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
         if self.status in ("done", "stopped", "error"):
             body = self.html or f"<pre>{html.escape(self.text)}</pre>"
             error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""

@@ -29,6 +29,7 @@ from ..errors import describe_error
 from ..pricing import price_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
+from .bundle import split_bundle
 from .cell import markdown_html
 from .meter import session_meter
 
@@ -354,11 +355,9 @@ class Chat(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live widget, and the transcript as HTML and text: what GitHub, nbconvert
         and a terminal show of a saved notebook."""
-        found = super()._repr_mimebundle_(**kwargs)
-        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
+        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
         rows = [("system", self.system)] if self.system else []
         rows += [(t["role"], t["content"]) for t in self.turns]
-        bundle = dict(data)
         bundle["text/html"] = (
             "<div>"
             + "".join(

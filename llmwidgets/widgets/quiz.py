@@ -18,6 +18,7 @@ import anywidget
 import traitlets
 
 from ..questions import Question
+from .bundle import split_bundle
 
 __all__ = ["Quiz", "quiz"]
 
@@ -71,13 +72,12 @@ class Quiz(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live quiz; for viewers without widgets, the questions to think about."""
-        found = super()._repr_mimebundle_(**kwargs)
-        data, metadata = found if isinstance(found, tuple) else (found or {}, {})
+        data, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
         items = "".join(
             f"<li>{q['prompt']}<ul>{''.join(f'<li>{c}</li>' for c in q['choices'])}</ul></li>"
             for q in self.questions
         )
-        bundle = dict(data)
+        bundle = data
         bundle["text/html"] = (
             "<div><b>Quiz</b> <i>(run the notebook to check your answers)</i>"
             f"<ol>{items}</ol></div>"

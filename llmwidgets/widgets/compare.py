@@ -1,0 +1,410 @@
+"""`compare(...)`: one prompt, several providers, models or parameter sets, streamed side by side.
+
+    grid = llmwidgets.compare("Name a colour.", "sandbox", "groq", {"temperature": 1.5},
+                              seed=7, max_tokens=60)
+    replies = await grid          # in a later cell: one Reply per lane, in order
+
+Each lane is a `StreamRun` of its own, all on the kernel's loop at once, so a slow or failing
+provider holds up no other: a lane that cannot connect or fails shows one line and the
+rest carry on. Every lane shows its time to first token, tokens/s, usage and cost, and
+the notes `Provider.check_params` gives for what it sent (a shared parameter a provider
+rejects is left out of that lane, see `llmwidgets.comparing`). Once two lanes have
+answered, a word-level diff shows how their answers differ; the page picks which two.
+Redraws of all lanes together are batched to `MAX_REDRAWS_PER_SECOND` state messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+from collections.abc import Generator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ..comparing import Lane, lanes_for, word_diff
+from ..errors import describe_error
+from ..pricing import price_of
+from ..running import Reply, StreamRun
+from ..usage import UsageLog
+from .bundle import split_bundle
+from .cell import markdown_html
+from .meter import session_meter
+
+if TYPE_CHECKING:
+    from ..streaming import StreamAccumulator
+
+__all__ = ["Compare", "compare"]
+
+_STATIC = Path(__file__).parent / "static"
+_SESSION = object()  # "the session meter", told apart from an explicit meter=None
+_ENDED = ("done", "stopped", "error")
+
+
+def compare(
+    prompt: str | Sequence[dict[str, Any]],
+    *targets: Any,
+    system: str | None = None,
+    rehearse: bool | None = None,
+    meter: UsageLog | object | None = _SESSION,
+    **params: Any,
+) -> Compare:
+    """Send one prompt to every target at once and stream the answers side by side.
+
+    A target is a preset id (`"groq"`), `"provider:model"`, a base URL, an SDK client, or
+    a dict of that lane's own parameters, with an optional `target` (default: the sandbox)
+    and `label`: `{"temperature": 1.5}` is the sandbox at 1.5. Keywords are parameters
+    for every lane (pass `seed=` to give all the same seed; providers that ignore it are
+    noted). `rehearse=True` sends preset ids to the sandbox's profile of each provider.
+    Returns the grid, already streaming; `await` it for the replies.
+    """
+    if not targets:
+        raise ValueError("compare() needs something to compare: compare(prompt, 'sandbox', ...)")
+    messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else list(prompt)
+    if system is not None:
+        messages = [{"role": "system", "content": system}, *messages]
+    chosen = session_meter() if meter is _SESSION else meter
+    if chosen is not None and not isinstance(chosen, UsageLog):
+        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+    grid = Compare(messages, lanes_for(targets, params, rehearse=rehearse), meter=chosen)
+    return grid.start()
+
+
+class Compare(anywidget.AnyWidget):
+    """A grid of lanes. Holds no client and no key: only text and numbers are synced."""
+
+    _esm = _STATIC / "compare.js"
+    _css = _STATIC / "compare.css"
+
+    prompt = traitlets.Unicode("", help="the last message sent, shown above the grid").tag(
+        sync=True
+    )
+    lanes = traitlets.List(traitlets.Dict(), help="one dict per lane, as the page draws it").tag(
+        sync=True
+    )
+    status = traitlets.Unicode("idle", help="idle, running or done").tag(sync=True)
+    diff_pair = traitlets.List(
+        traitlets.Int(), default_value=[0, 1], help="the two lanes the diff compares"
+    ).tag(sync=True)
+    diff = traitlets.Dict(help="runs of same/del/add words between the pair, and similarity").tag(
+        sync=True
+    )
+
+    MAX_REDRAWS_PER_SECOND = 30.0
+
+    def __init__(
+        self, messages: list[dict[str, Any]], lanes: list[Lane], *, meter: UsageLog | None
+    ) -> None:
+        last = messages[-1].get("content") if messages else ""
+        super().__init__(prompt=last if isinstance(last, str) else "")
+        self._messages = messages
+        self._lanes = lanes
+        self._meter = meter
+        self._drafts = [_view(lane) for lane in lanes]
+        self._runs: list[StreamRun | None] = [None] * len(lanes)
+        self._stopped: set[int] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._pending: asyncio.TimerHandle | None = None
+        self._last_redraw = 0.0
+        self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
+        self._handles: list[Any] = []
+        self._diffed: tuple[int, int, str, str] | None = None
+        self.lanes = [dict(d) for d in self._drafts]
+        self.on_msg(self._on_frontend_message)
+        self.observe(lambda _change: self._compute_diff(), names="diff_pair")
+
+    # -- running ---------------------------------------------------------------------
+
+    def start(self) -> Compare:
+        """Stream every lane at once. In a kernel this returns at once (Stop still works);
+        with no event loop running (a script) it returns when every lane has ended."""
+        if self.status != "idle":
+            raise RuntimeError("a comparison runs once; call compare() again")
+        self.status = "running"
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self._run_all())
+        else:
+            self._task = loop.create_task(self._run_all())
+        return self
+
+    def stop(self, lane: int | None = None) -> None:
+        """Stop one lane (by position), or all: the text so far stays in each."""
+        chosen = range(len(self._lanes)) if lane is None else [lane]
+        for i in chosen:
+            self._stopped.add(i)
+            run = self._runs[i]
+            if run is not None:
+                run.stop()
+
+    def __await__(self) -> Generator[Any, None, list[Reply | None]]:
+        if self._task is not None:
+            yield from asyncio.wait([self._task]).__await__()
+        # Again from here: the task's own update carries the parent header of the cell
+        # that started it, which nbclient and papermill drop once that cell is done.
+        self._update_displays()
+        return self.replies
+
+    @property
+    def replies(self) -> list[Reply | None]:
+        """Each lane's reply, in order; None for a lane that never sent (no key, stopped)."""
+        return [_reply_of(run) for run in self._runs]
+
+    async def _run_all(self) -> None:
+        try:
+            await asyncio.gather(*(self._run_lane(i) for i in range(len(self._lanes))))
+        finally:
+            self.status = "done"
+            self._choose_pair()
+            self._compute_diff()
+            self._redraw()
+            self._update_displays()
+
+    async def _run_lane(self, i: int) -> None:
+        lane, draft = self._lanes[i], self._drafts[i]
+        if lane.client is None:
+            return  # its error is already in its view
+        try:
+            model = lane.model or await _usual_model(lane.client)
+        except Exception as failure:
+            self._fail(i, describe_error(failure))
+            return
+        draft["model"] = model
+        if i in self._stopped:
+            self._fail(i, "Stopped before sending.", status="stopped")
+            return
+        run = StreamRun(
+            lambda acc: self._progress(i, acc),
+            lambda reply: self._finished(i, reply),
+            max_per_second=self.MAX_REDRAWS_PER_SECOND,
+        )
+        self._runs[i] = run
+        try:
+            run.start(
+                lane.client,
+                self._messages,
+                provider=lane.provider,
+                meter=self._meter,
+                model=model,
+                **lane.params,
+            )
+        except Exception as failure:  # over budget: refused before sending
+            self._runs[i] = None
+            self._fail(i, describe_error(failure))
+            return
+        await run
+
+    def _fail(self, i: int, error: str, status: str = "error") -> None:
+        self._drafts[i].update(status=status, error=error)
+        self._redraw_soon()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _progress(self, i: int, acc: StreamAccumulator) -> None:
+        run = self._runs[i]
+        self._drafts[i].update(
+            status="streaming" if run is not None and run.streaming else "waiting",
+            text=acc.text(),
+            ttft_s=acc.time_to_first_token,
+            tokens_per_s=acc.tokens_per_second(),
+        )
+        self._redraw_soon()
+
+    def _finished(self, i: int, reply: Reply) -> None:
+        lane, draft = self._lanes[i], self._drafts[i]
+        usage = reply.usage or {}
+        model = reply.completion.model or draft.get("model") or ""
+        choices = reply.completion.choices
+        draft.update(
+            status=reply.status,
+            model=model,
+            text=reply.text,
+            html=markdown_html(reply.text) if reply.status == "done" else "",
+            error=reply.error or "",
+            ttft_s=reply.ttft_s,
+            tokens_per_s=reply.tokens_per_s,
+            usage={**usage, "estimated": reply.estimated_usage},
+            cost=str(
+                price_of(
+                    lane.provider,
+                    model,
+                    usage.get("prompt_tokens", 0),
+                    usage.get("completion_tokens", 0),
+                    usage.get("cached_tokens", 0),
+                )
+            ),
+            finish_reason=(choices[0].finish_reason or "") if choices else "",
+        )
+        if i in self.diff_pair:
+            self._compute_diff()
+        self._redraw_soon()
+
+    def _redraw_soon(self) -> None:
+        """At most MAX_REDRAWS_PER_SECOND state messages for the whole grid."""
+        wait = self._last_redraw + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif self._pending is None:
+            self._pending = asyncio.get_running_loop().call_later(wait, self._redraw)
+
+    def _redraw(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        self._last_redraw = time.perf_counter()
+        self.redraws += 1
+        self.lanes = [dict(d) for d in self._drafts]
+
+    def _choose_pair(self) -> None:
+        """Diff two lanes that answered, if the chosen two did not."""
+        answered = [i for i, d in enumerate(self._drafts) if d.get("text")]
+        if len(answered) >= 2 and not all(i in answered for i in self.diff_pair):
+            self.diff_pair = answered[:2]
+
+    def _compute_diff(self) -> None:
+        pair = [i for i in self.diff_pair if 0 <= i < len(self._drafts)]
+        if len(pair) != 2 or pair[0] == pair[1]:
+            self.diff, self._diffed = {}, None
+            return
+        a, b = (self._drafts[i] for i in pair)
+        if a.get("status") not in _ENDED or b.get("status") not in _ENDED:
+            self.diff, self._diffed = {}, None
+            return
+        key = (pair[0], pair[1], a.get("text", ""), b.get("text", ""))
+        if key == self._diffed:
+            return  # the same two texts: the diff shown is theirs
+        self._diffed = key
+        runs, share = word_diff(key[2], key[3])
+        self.diff = {
+            "a": pair[0],
+            "b": pair[1],
+            "runs": [list(r) for r in runs],
+            "similarity": round(share, 3),
+        }
+
+    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "stop":
+            lane = content.get("lane")
+            self.stop(lane if isinstance(lane, int) and 0 <= lane < len(self._lanes) else None)
+
+    # -- for viewers without widgets ---------------------------------------------------
+
+    def _update_displays(self) -> None:
+        for handle in self._handles:
+            handle.update(self._bundle(), raw=True)
+
+    def _ipython_display_(self) -> None:
+        """Shown with a display id, so the finished grid is saved for viewers without widgets."""
+        from IPython.display import display
+
+        self._handles.append(display(self._bundle(), raw=True, display_id=True))
+
+    def _bundle(self) -> dict[str, Any]:
+        return self._repr_mimebundle_()[0]
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live grid, and the lanes as an HTML table and as text."""
+        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+        lanes = self.lanes
+        head = "".join(f"<th>{html.escape(_title(d))}</th>" for d in lanes)
+        notes = "".join(
+            f"<td>{'<br>'.join(html.escape(n) for n in d.get('notes', []))}</td>" for d in lanes
+        )
+        body = "".join(
+            f"<td>{d.get('html') or '<pre>' + html.escape(d.get('text', '')) + '</pre>'}"
+            + (f"<p><b>{html.escape(d['error'])}</b></p>" if d.get("error") else "")
+            + "</td>"
+            for d in lanes
+        )
+        figures = "".join(f"<td><small>{html.escape(_figures(d))}</small></td>" for d in lanes)
+        bundle["text/html"] = (
+            f"<div><p><b>Prompt</b>: {html.escape(self.prompt)}</p><table>"
+            f"<tr>{head}</tr><tr>{notes}</tr><tr>{body}</tr><tr>{figures}</tr></table></div>"
+        )
+        bundle["text/plain"] = "\n".join(
+            "\n".join(
+                filter(
+                    None,
+                    [
+                        f"── {_title(d)} ({_figures(d)})",
+                        *(f"   note: {n}" for n in d.get("notes", [])),
+                        d.get("text", ""),
+                        d.get("error", ""),
+                    ],
+                )
+            )
+            for d in lanes
+        )
+        return bundle, metadata
+
+    def __repr__(self) -> str:
+        ended = sum(d.get("status") in _ENDED for d in self.lanes)
+        return f"Compare({len(self.lanes)} lanes, {ended} ended, {self.status})"
+
+
+async def _usual_model(client: Any) -> str:
+    import openai
+
+    from ..client import alist_models, list_models
+
+    if isinstance(client, openai.AsyncOpenAI):
+        listing = await alist_models(client)
+    else:
+        listing = await asyncio.to_thread(list_models, client)
+    if listing.chat_model is None:
+        raise ValueError("No chat model listed: name one, as {'target': ..., 'model': ...}")
+    return listing.chat_model
+
+
+def _reply_of(run: StreamRun | None) -> Reply | None:
+    try:
+        return None if run is None else run.reply
+    except RuntimeError:  # still streaming
+        return None
+
+
+def _view(lane: Lane) -> dict[str, Any]:
+    return {
+        "label": lane.label,
+        "provider": lane.provider,
+        "model": lane.model or "",
+        "own": {k: _shown(v) for k, v in lane.own.items()},
+        "notes": list(lane.notes),
+        "status": "error" if lane.error else "waiting",
+        "text": "",
+        "html": "",
+        "error": lane.error,
+        "ttft_s": None,
+        "tokens_per_s": None,
+        "usage": {},
+        "cost": "",
+        "finish_reason": "",
+    }
+
+
+def _shown(value: Any) -> str | int | float | bool:
+    return value if isinstance(value, str | int | float | bool) else repr(value)
+
+
+def _title(view: dict[str, Any]) -> str:
+    own = ", ".join(f"{k}={v}" for k, v in view.get("own", {}).items())
+    return " · ".join(filter(None, [view.get("label", ""), view.get("model", ""), own]))
+
+
+def _figures(view: dict[str, Any]) -> str:
+    parts = [view.get("status", "")]
+    if view.get("ttft_s") is not None:
+        parts.append(f"first token {view['ttft_s'] * 1000:.0f} ms")
+    if view.get("tokens_per_s") is not None:
+        parts.append(f"{view['tokens_per_s']:.1f} tokens/s")
+    usage = view.get("usage") or {}
+    if usage.get("total_tokens") is not None:
+        mark = "~" if usage.get("estimated") else ""
+        parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
+    if view.get("cost"):
+        parts.append(view["cost"])
+    return ", ".join(p for p in parts if p)

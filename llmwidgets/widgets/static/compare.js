@@ -1,0 +1,163 @@
+// The comparison grid: one card per lane, streamed side by side, and a word diff of two.
+// Python owns the state; this view draws it and sends {type: "stop", lane?}.
+
+const seconds = (s) => (s == null ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
+const LIVE = new Set(["waiting", "streaming"]);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function figures(lane) {
+  const parts = [];
+  if (lane.ttft_s != null) parts.push(`first token ${seconds(lane.ttft_s)}`);
+  if (lane.tokens_per_s != null) parts.push(`${lane.tokens_per_s.toFixed(1)} tokens/s`);
+  const usage = lane.usage || {};
+  if (usage.total_tokens != null) {
+    const mark = usage.estimated ? "~" : "";
+    parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
+  }
+  if (lane.cost) parts.push(lane.cost);
+  if (lane.finish_reason) parts.push(lane.finish_reason);
+  return parts;
+}
+
+function render({ model, el }) {
+  el.classList.add("llmw-compare");
+  el.tabIndex = 0; // Escape stops every lane
+  const head = element("div", "llmw-compare-head");
+  const prompt = element("span", "llmw-compare-prompt");
+  const state = element("span", "llmw-compare-state");
+  const stopAll = element("button", "llmw-compare-stopall", "Stop all");
+  stopAll.title = "Close every stream and keep what has arrived (Escape)";
+  stopAll.addEventListener("click", () => model.send({ type: "stop" }));
+  head.append(prompt, state, stopAll);
+  const grid = element("div", "llmw-compare-grid");
+  const diff = element("div", "llmw-compare-diff");
+  el.append(head, grid, diff);
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      model.send({ type: "stop" });
+    }
+  });
+
+  const cards = [];
+  function card(i) {
+    if (cards[i]) return cards[i];
+    const root = element("section", "llmw-compare-lane");
+    const top = element("header", "llmw-compare-lane-head");
+    const title = element("span", "llmw-compare-label");
+    const modelName = element("span", "llmw-compare-model");
+    const status = element("span", "llmw-compare-status");
+    const stop = element("button", "llmw-compare-stop", "Stop");
+    stop.title = "Close this stream and keep what has arrived";
+    stop.addEventListener("click", () => {
+      stop.disabled = true;
+      model.send({ type: "stop", lane: i });
+    });
+    top.append(title, status, stop);
+    const own = element("div", "llmw-compare-own");
+    const notes = element("ul", "llmw-compare-notes");
+    const body = element("div", "llmw-compare-body");
+    const error = element("div", "llmw-compare-error");
+    const foot = element("footer", "llmw-compare-figures");
+    root.append(top, modelName, own, notes, body, error, foot);
+    grid.append(root);
+    cards[i] = { root, title, modelName, status, stop, own, notes, body, error, foot };
+    return cards[i];
+  }
+
+  function drawLane(lane, i) {
+    const c = card(i);
+    c.root.dataset.status = lane.status;
+    c.title.textContent = lane.label;
+    c.modelName.textContent = lane.model || "…";
+    c.status.textContent = lane.status;
+    const live = LIVE.has(lane.status);
+    c.stop.hidden = !live;
+    if (live) c.stop.disabled = false;
+    c.own.replaceChildren(
+      ...Object.entries(lane.own || {}).map(([k, v]) => element("code", "llmw-compare-chip", `${k}=${v}`)),
+    );
+    c.own.hidden = !Object.keys(lane.own || {}).length;
+    c.notes.replaceChildren(...(lane.notes || []).map((n) => element("li", "", n)));
+    c.notes.hidden = !(lane.notes || []).length;
+    if (lane.html) {
+      c.body.classList.add("llmw-markdown");
+      c.body.innerHTML = lane.html; // rendered in Python by markdown-it with raw HTML disabled
+    } else {
+      c.body.classList.remove("llmw-markdown");
+      c.body.textContent = lane.text;
+    }
+    c.error.textContent = lane.error;
+    c.error.hidden = !lane.error;
+    c.foot.textContent = figures(lane).join(" · ");
+  }
+
+  function option(select, lanes, chosen) {
+    select.replaceChildren(
+      ...lanes.map((lane, i) => {
+        const o = element("option", "", `${i + 1}. ${lane.label}${lane.model ? " · " + lane.model : ""}`);
+        o.value = String(i);
+        o.selected = i === chosen;
+        return o;
+      }),
+    );
+  }
+
+  const pickA = element("select", "llmw-compare-pick");
+  const pickB = element("select", "llmw-compare-pick");
+  for (const [pick, slot] of [[pickA, 0], [pickB, 1]]) {
+    pick.addEventListener("change", () => {
+      const pair = [...model.get("diff_pair")];
+      pair[slot] = Number(pick.value);
+      model.set("diff_pair", pair);
+      model.save_changes();
+    });
+  }
+
+  function drawDiff() {
+    const lanes = model.get("lanes");
+    const d = model.get("diff") || {};
+    const answered = lanes.filter((l) => l.text).length;
+    diff.hidden = lanes.length < 2 || answered < 2;
+    if (diff.hidden) return;
+    const pair = model.get("diff_pair");
+    option(pickA, lanes, pair[0]);
+    option(pickB, lanes, pair[1]);
+    const bar = element("div", "llmw-compare-diff-head");
+    const share = d.runs ? `${Math.round(d.similarity * 100)}% of words shared` : "waiting for both answers";
+    bar.append(element("b", "", "Word diff"), pickA, element("span", "", "→"), pickB, element("span", "llmw-compare-share", share));
+    const text = element("div", "llmw-compare-diff-text");
+    for (const [op, words] of d.runs || []) {
+      text.append(op === "same" ? document.createTextNode(words) : element(op === "add" ? "ins" : "del", "", words));
+    }
+    diff.replaceChildren(bar, text);
+  }
+
+  function draw() {
+    const lanes = model.get("lanes");
+    const status = model.get("status");
+    el.dataset.status = status;
+    prompt.textContent = model.get("prompt");
+    prompt.title = model.get("prompt");
+    const ended = lanes.filter((l) => !LIVE.has(l.status)).length;
+    state.textContent = `${ended} of ${lanes.length} ended`;
+    stopAll.hidden = status !== "running";
+    lanes.forEach(drawLane);
+    drawDiff();
+  }
+
+  const names = ["lanes", "status", "prompt", "diff", "diff_pair"];
+  for (const name of names) model.on(`change:${name}`, draw);
+  draw();
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+  };
+}
+
+export default { render };

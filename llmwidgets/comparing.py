@@ -91,7 +91,8 @@ def _lane(target: Any, shared: Mapping[str, Any], rehearse: bool | None) -> Lane
     record = provider_of(client) or PRESETS.get(provider)
     model = model or shared.get("model")
     params, notes = _request_params(record, {k: v for k, v in shared.items() if k != "model"}, own)
-    return Lane(label or _label(record, provider), provider, client, model, params, own, notes)
+    label = label or _label(record) or urlsplit(str(client.base_url)).netloc
+    return Lane(label, provider, client, model, params, own, notes)
 
 
 def _target_of(target: str) -> tuple[str, str | None]:
@@ -128,17 +129,16 @@ def _request_params(
     return params, notes
 
 
-def _label(record: Provider | None, provider: str) -> str:
-    if record is None:
-        return provider
-    if record.id == "custom":  # an address of the student's own: its host says which
-        return urlsplit(record.base_url or "").netloc or record.label
+def _label(record: Provider | None) -> str:
+    """The preset's name; none for an address of the student's own (its host says which)."""
+    if record is None or record.id == "custom":
+        return ""
     url = record.base_url or ""
     preset = PRESETS.get(record.id)
     path = preset.rehearsal_path if preset else None  # from the preset's own URL
     local = (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
     if record.id != "sandbox" and local and path and url.rstrip("/").endswith(path):
-        return f"{record.label} (rehearsed)"
+        return f"{record.label.split(' (')[0]} (rehearsed)"  # "Anthropic (rehearsed)"
     return record.label
 
 

@@ -11,6 +11,13 @@ function element(tag, className, text) {
   return node;
 }
 
+// A note's `name` in code type: the notes come from Provider.check_params, as text.
+function withCode(text) {
+  const item = element("li");
+  text.split("`").forEach((part, i) => item.append(i % 2 ? element("code", "", part) : document.createTextNode(part)));
+  return item;
+}
+
 function figures(lane) {
   const parts = [];
   if (lane.ttft_s != null) parts.push(`first token ${seconds(lane.ttft_s)}`);
@@ -21,7 +28,7 @@ function figures(lane) {
     parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
   }
   if (lane.cost) parts.push(lane.cost);
-  if (lane.finish_reason) parts.push(lane.finish_reason);
+  if (lane.finish_reason) parts.push(`finish_reason ${lane.finish_reason}`);
   return parts;
 }
 
@@ -84,7 +91,7 @@ function render({ model, el }) {
       ...Object.entries(lane.own || {}).map(([k, v]) => element("code", "llmw-compare-chip", `${k}=${v}`)),
     );
     c.own.hidden = !Object.keys(lane.own || {}).length;
-    c.notes.replaceChildren(...(lane.notes || []).map((n) => element("li", "", n)));
+    c.notes.replaceChildren(...(lane.notes || []).map(withCode));
     c.notes.hidden = !(lane.notes || []).length;
     if (lane.html) {
       c.body.classList.add("llmw-markdown");
@@ -101,7 +108,7 @@ function render({ model, el }) {
   function option(select, lanes, chosen) {
     select.replaceChildren(
       ...lanes.map((lane, i) => {
-        const o = element("option", "", `${i + 1}. ${lane.label}${lane.model ? " · " + lane.model : ""}`);
+        const o = element("option", "", `${i + 1}. ${lane.label}`);
         o.value = String(i);
         o.selected = i === chosen;
         return o;
@@ -131,7 +138,9 @@ function render({ model, el }) {
     option(pickB, lanes, pair[1]);
     const bar = element("div", "llmw-compare-diff-head");
     const share = d.runs ? `${Math.round(d.similarity * 100)}% of words shared` : "waiting for both answers";
-    bar.append(element("b", "", "Word diff"), pickA, element("span", "", "→"), pickB, element("span", "llmw-compare-share", share));
+    const legend = element("span", "llmw-compare-legend");
+    legend.append(element("del", "", "only in the first"), " ", element("ins", "", "only in the second"));
+    bar.append(element("b", "", "Word diff"), pickA, element("span", "", "→"), pickB, legend, element("span", "llmw-compare-share", share));
     const text = element("div", "llmw-compare-diff-text");
     for (const [op, words] of d.runs || []) {
       text.append(op === "same" ? document.createTextNode(words) : element(op === "add" ? "ins" : "del", "", words));

@@ -116,17 +116,18 @@ def _request_params(
     record: Provider | None, shared: dict[str, Any], own: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     """Shared parameters the provider rejects stay home; the lane's own always go."""
+    if record is None:  # a server no preset describes: everything goes, nothing to note
+        return {**shared, **own}, []
+    refusals = {r.param: r for r in record.refusals}
     params, notes = {}, []
     for name, value in shared.items():
-        refusal = next((r for r in record.refusals if r.param == name), None) if record else None
+        refusal = refusals.get(name)
         if refusal is not None and refusal.refuses(value):
             notes.append(f"`{name}` left out: {record.label} rejects it with {refusal.status}.")
         else:
             params[name] = value
     params.update(own)
-    if record is not None:
-        notes = record.check_params(params) + notes
-    return params, notes
+    return params, record.check_params(params) + notes
 
 
 def _label(record: Provider | None) -> str:

@@ -21,9 +21,12 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .redaction import redact
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletion
 
 __all__ = ["Exchange", "Recording", "record", "retry_after_seconds"]
 
@@ -79,6 +82,27 @@ class Exchange:
             if isinstance(chunk, dict) and chunk.get("usage"):
                 return chunk["usage"]
         return None
+
+    def completion(self) -> ChatCompletion | None:
+        """The chat completion this exchange carried: a whole reply as it came, or a
+        stream's chunks joined as the widgets join them (text, tool calls by `index`, the
+        usage chunk). None when it carried none (an error, another endpoint)."""
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        from .streaming import StreamAccumulator
+
+        if not self.streamed:
+            return ChatCompletion.model_validate(self.reply) if _is_completion(self.reply) else None
+        acc = StreamAccumulator()
+        for _, data in self.events:
+            chunk = _json(data.encode())
+            if isinstance(chunk, dict) and chunk.get("object") == "chat.completion.chunk":
+                acc.add(ChatCompletionChunk.model_validate(chunk))
+        return acc.completion() if acc.chunks else None
+
+
+def _is_completion(reply: Any) -> bool:
+    return isinstance(reply, dict) and reply.get("object") == "chat.completion"
 
 
 @dataclass

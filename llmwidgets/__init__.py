@@ -38,6 +38,7 @@ _EXPORTS = {
     "Reply": "running",
     "Chat": "widgets.chat",
     "Compare": "widgets.compare",
+    "Playground": "widgets.playground",
     "compare": "widgets.compare",
     "Conversation": "conversation",
     "ContextOverflow": "conversation",
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
     from .widgets.compare import Compare, compare
+    from .widgets.playground import Playground
     from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter
     from .widgets.quiz import Quiz, quiz

@@ -50,6 +50,7 @@ __all__ = [
     "list_models",
     "provider_id_of",
     "provider_of",
+    "rehearsal_of",
     "rehearsed",
 ]
 
@@ -149,6 +150,23 @@ def provider_id_of(client: Any) -> str:
         if preset.base_url and urlsplit(preset.base_url).hostname == host and host != "localhost":
             return preset.id
     return LOCAL_SERVER if host in LOOPBACK_HOSTS else "custom"
+
+
+def rehearsal_of(client: Any) -> str | None:
+    """The preset a client rehearses on the sandbox (`connect(id, rehearse=True)`), or None."""
+    from urllib.parse import urlsplit
+
+    record = provider_of(client)
+    preset = PRESETS.get(record.id) if record is not None else None
+    path = preset.rehearsal_path if preset is not None else None  # the preset's, not the URL's
+    if record is None or preset is None or path is None:
+        return None
+    url = urlsplit(str(client.base_url))
+    local = (url.hostname or "") in LOOPBACK_HOSTS
+    preset_host = urlsplit(preset.base_url or "").hostname or ""
+    if local and preset_host not in LOOPBACK_HOSTS and url.path.rstrip("/") == path:
+        return record.id
+    return None
 
 
 def list_models(

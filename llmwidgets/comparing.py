@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from ._constants import DEFAULT_PROVIDER
 from .errors import describe_error
-from .providers import LOOPBACK_HOSTS, PRESETS, Provider, split_model_id
+from .providers import PRESETS, Provider, split_model_id
 
 if TYPE_CHECKING:
     import openai
@@ -91,7 +91,7 @@ def _lane(target: Any, shared: Mapping[str, Any], rehearse: bool | None) -> Lane
     record = provider_of(client) or PRESETS.get(provider)
     model = model or shared.get("model")
     params, notes = _request_params(record, {k: v for k, v in shared.items() if k != "model"}, own)
-    label = label or _label(record) or urlsplit(str(client.base_url)).netloc
+    label = label or _label(record, client) or urlsplit(str(client.base_url)).netloc
     return Lane(label, provider, client, model, params, own, notes)
 
 
@@ -130,15 +130,14 @@ def _request_params(
     return params, record.check_params(params) + notes
 
 
-def _label(record: Provider | None) -> str:
-    """The preset's name; none for an address of the student's own (its host says which)."""
+def _label(record: Provider | None, client: Any) -> str:
+    """The preset's name, "(rehearsed)" on the sandbox; none for an address of the
+    student's own (its host says which)."""
+    from .client import rehearsal_of
+
     if record is None or record.id == "custom":
         return ""
-    url = record.base_url or ""
-    preset = PRESETS.get(record.id)
-    path = preset.rehearsal_path if preset else None  # from the preset's own URL
-    local = (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
-    if record.id != "sandbox" and local and path and url.rstrip("/").endswith(path):
+    if rehearsal_of(client) is not None:
         return f"{record.label.split(' (')[0]} (rehearsed)"  # "Anthropic (rehearsed)"
     return record.label
 

@@ -100,6 +100,12 @@ class StreamAccumulator:
         draft = self._choices.get(index)
         return "".join(draft.parts) if draft else ""
 
+    def texts(self) -> list[str]:
+        """Every choice's text so far, by index (`n` > 1 streams several at once); a choice
+        whose first chunk has not come yet is ""."""
+        count = max(self._choices, default=-1) + 1
+        return [self.text(index) for index in range(count)]
+
     @property
     def finish_reason(self) -> str | None:
         draft = self._choices.get(0)

@@ -1,0 +1,101 @@
+"""A chat request as the Python that makes it with the official SDK, to copy into a script.
+
+    print(python_code(client, {"model": "llama-3.1-8b-instant", "messages": [...], "seed": 7}))
+
+The key is never written: the script reads it from the environment by its variable's
+name (`os.environ["GROQ_API_KEY"]`). The sandbox and its rehearsals move port from run to
+run, so for them the script connects with `llmwidgets.connect(...)` instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import environment
+from .client import provider_id_of, provider_of, rehearsal_of
+from .providers import PRESETS
+
+__all__ = ["python_code"]
+
+
+def python_code(client: Any, arguments: dict[str, Any]) -> str:
+    """A script that makes the same call, not streamed, and prints what came back."""
+    imports, making = _client_code(client)
+    lines = [f"    {name}={_python(value, 4)}," for name, value in arguments.items()]
+    if arguments.get("n", 1) > 1:
+        show = [
+            "for choice in response.choices:",
+            '    print(f"--- choice {choice.index}")',
+            "    print(choice.message.content)",
+        ]
+    else:
+        show = ["print(response.choices[0].message.content)"]
+    if arguments.get("logprobs"):
+        imports = ["import math", *imports]
+        show += [
+            "for token in response.choices[0].logprobs.content:",
+            "    print(repr(token.token), f'{math.exp(token.logprob):.1%}')",
+        ]
+    show.append("print(response.usage)")
+    return "\n".join(
+        [
+            *sorted(imports, key=lambda line: (line.startswith("from"), line)),
+            "",
+            making,
+            "response = client.chat.completions.create(",
+            *lines,
+            ")",
+            *show,
+            "",
+        ]
+    )
+
+
+def _client_code(client: Any) -> tuple[list[str], str]:
+    """(imports, the line that makes the client) for the script in `code`."""
+    rehearsal = rehearsal_of(client)
+    if rehearsal is not None:
+        return ["import llmwidgets"], (
+            f"# the sandbox, answering as {PRESETS[rehearsal].label} would (no key needed)\n"
+            f"client = llmwidgets.connect({_flat(rehearsal)}, rehearse=True)"
+        )
+    record = provider_of(client)
+    if record is not None and record.id == "sandbox":
+        return ["import llmwidgets"], (
+            "# the local sandbox (started if it is not running; its port changes)\n"
+            "client = llmwidgets.connect()"
+        )
+    preset = PRESETS.get(provider_id_of(client))
+    url = str(client.base_url).rstrip("/")
+    if preset is not None and preset.key_env is None:
+        return ["from openai import OpenAI"], (
+            f"client = OpenAI(base_url={_flat(url)}, api_key={_flat(preset.id)})  # no key needed"
+        )
+    variable = preset.key_env if preset is not None else environment.CUSTOM_API_KEY
+    return ["import os", "from openai import OpenAI"], (
+        f"client = OpenAI(base_url={_flat(url)}, api_key=os.environ[{_flat(variable)}])"
+    )
+
+
+def _python(value: Any, indent: int) -> str:
+    """`value` as a Python literal, on one line when short, else one item a line."""
+    flat = _flat(value)
+    if len(flat) + indent <= 88 or not isinstance(value, dict | list) or not value:
+        return flat
+    pad = " " * (indent + 4)
+    if isinstance(value, dict):
+        items = [f"{pad}{_flat(k)}: {_python(v, indent + 4)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+    items = [f"{pad}{_python(v, indent + 4)}," for v in value]
+    return "[\n" + "\n".join(items) + "\n" + " " * indent + "]"
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a Python literal
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flat(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    return repr(value)  # numbers, True, False, None

@@ -71,3 +71,51 @@ def test_llm_lists_providers_models_and_history(shell, loopback, capsys):
     capsys.readouterr()
     shell.run_line_magic("llm", "dance")
     assert capsys.readouterr().out.startswith("✗ %llm: say providers")
+
+
+@pytest.mark.kernel
+def test_interrupting_the_kernel_stops_a_chat_cell_and_keeps_its_text(sandbox_url):
+    """A real kernel, a real SIGINT (what Kernel → Interrupt sends), the real model."""
+    import os
+
+    import jupyter_client
+
+    manager = jupyter_client.KernelManager(kernel_name="python3")
+    manager.start_kernel(env={**os.environ, environment.SANDBOX_URL: sandbox_url})
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive("%load_ext llmwidgets", timeout=60)
+        states: list[dict] = []
+
+        def seen(message: dict) -> None:
+            data = message["content"].get("data") or {}
+            if message["msg_type"] == "comm_msg" and data.get("method") == "update":
+                states.append(data["state"])
+                text = data["state"].get("text", "")
+                if len(text) > 40 and not interrupted:
+                    interrupted.append(True)
+                    manager.interrupt_kernel()
+
+        interrupted: list[bool] = []
+        long_story = "%%chat sandbox --max-tokens 1500\nTell me a very long story about a dragon."
+        client.execute_interactive(long_story, output_hook=seen, timeout=120)
+        assert interrupted, "no text streamed"
+        final = [s["status"] for s in states if s.get("status") in ("done", "stopped", "error")]
+        assert final == ["stopped"]
+        usage = [s["usage"] for s in states if s.get("usage")][-1]
+        assert usage["estimated"] and 0 < usage["completion_tokens"] < 1500
+
+        printed: list[str] = []
+        client.execute_interactive(
+            "%llm history",
+            output_hook=lambda m: printed.append(m["content"].get("text", "")),
+            timeout=60,
+        )
+        lines = "".join(printed).splitlines()
+        roles = [line.split(":")[0].strip() for line in lines if ":" in line]
+        assert roles[:2] == ["user", "assistant"]  # the stopped answer stays, as far as it went
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

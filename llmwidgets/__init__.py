@@ -106,9 +106,9 @@ if TYPE_CHECKING:
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
     from .widgets.compare import Compare, compare
-    from .widgets.playground import Playground
     from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter
+    from .widgets.playground import Playground
     from .widgets.quiz import Quiz, quiz
     from .widgets.selector import ProviderSelector
     from .widgets.session import chat

@@ -14,7 +14,8 @@ from typing import Any
 
 from . import environment
 from .client import provider_id_of, provider_of, rehearsal_of
-from .providers import PRESETS
+from .providers import LOCAL_SERVER, PRESETS
+from .redaction import shown_url
 
 __all__ = ["python_code"]
 
@@ -66,15 +67,22 @@ def _client_code(client: Any) -> tuple[list[str], str]:
             "# the local sandbox (started if it is not running; its port changes)\n"
             "client = llmwidgets.connect()"
         )
-    preset = PRESETS.get(provider_id_of(client))
-    url = str(client.base_url).rstrip("/")
+    provider = provider_id_of(client)
+    preset = PRESETS.get(provider)
+    url = shown_url(str(client.base_url)).rstrip("/")
     if preset is not None and preset.key_env is None:
         return ["from openai import OpenAI"], (
             f"client = OpenAI(base_url={_flat(url)}, api_key={_flat(preset.id)})  # no key needed"
         )
-    variable = preset.key_env if preset is not None else environment.CUSTOM_API_KEY
+    variable = _flat(preset.key_env if preset is not None else environment.CUSTOM_API_KEY)
+    # A server on this machine may want no key: the script must run without one set.
+    key = (
+        f'os.environ.get({variable}, "none")'
+        if provider == LOCAL_SERVER
+        else (f"os.environ[{variable}]")
+    )
     return ["import os", "from openai import OpenAI"], (
-        f"client = OpenAI(base_url={_flat(url)}, api_key=os.environ[{_flat(variable)}])"
+        f"client = OpenAI(base_url={_flat(url)}, api_key={key})"
     )
 
 

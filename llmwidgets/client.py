@@ -56,6 +56,7 @@ __all__ = [
 
 # Which preset each client was made from, so that model listing can fall back to its hints.
 _provider_of_client: weakref.WeakKeyDictionary[Any, Provider] = weakref.WeakKeyDictionary()
+_rehearsal_of_client: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _listing_cache: dict[tuple[str, str], tuple[float, ModelListing]] = {}
 
 
@@ -105,9 +106,11 @@ def connect(
     LLMWIDGETS_REHEARSE says)."""
     import openai
 
-    record, kwargs = _client_arguments(provider, api_key, base_url, prompt, rehearse)
+    record, kwargs, rehearsal = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.OpenAI(**kwargs, **client_options)
     _provider_of_client[client] = record
+    if rehearsal:
+        _rehearsal_of_client[client] = record.id
     return client
 
 
@@ -123,9 +126,11 @@ def aconnect(
     """The `openai.AsyncOpenAI` twin of `connect`, for widgets that stream while you click."""
     import openai
 
-    record, kwargs = _client_arguments(provider, api_key, base_url, prompt, rehearse)
+    record, kwargs, rehearsal = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.AsyncOpenAI(**kwargs, **client_options)
     _provider_of_client[client] = record
+    if rehearsal:
+        _rehearsal_of_client[client] = record.id
     return client
 
 
@@ -153,20 +158,9 @@ def provider_id_of(client: Any) -> str:
 
 
 def rehearsal_of(client: Any) -> str | None:
-    """The preset a client rehearses on the sandbox (`connect(id, rehearse=True)`), or None."""
-    from urllib.parse import urlsplit
-
-    record = provider_of(client)
-    preset = PRESETS.get(record.id) if record is not None else None
-    path = preset.rehearsal_path if preset is not None else None  # the preset's, not the URL's
-    if record is None or preset is None or path is None:
-        return None
-    url = urlsplit(str(client.base_url))
-    local = (url.hostname or "") in LOOPBACK_HOSTS
-    preset_host = urlsplit(preset.base_url or "").hostname or ""
-    if local and preset_host not in LOOPBACK_HOSTS and url.path.rstrip("/") == path:
-        return record.id
-    return None
+    """The preset a client rehearses on the sandbox (made by `connect(id, rehearse=True)`,
+    or with LLMWIDGETS_REHEARSE), or None for a client that reaches the provider itself."""
+    return _rehearsal_of_client.get(client)
 
 
 def list_models(
@@ -215,7 +209,8 @@ def _client_arguments(
     base_url: str | None,
     prompt: bool | None,
     rehearse: bool | None = None,
-) -> tuple[Provider, dict[str, Any]]:
+) -> tuple[Provider, dict[str, Any], bool]:
+    """The preset as reached, the SDK's arguments, and whether it is a rehearsal."""
     record = get_provider(provider)
     if rehearse is None:
         rehearse = base_url is None and rehearsed(record.id)
@@ -227,7 +222,8 @@ def _client_arguments(
 
         rehearsal = ensure_running().rstrip("/").removesuffix("/v1") + path
         # No key leaves for the sandbox: a placeholder stands in for the provider's.
-        return record.with_base_url(rehearsal), {"api_key": "rehearsal", "base_url": rehearsal}
+        placeholder = {"api_key": "rehearsal", "base_url": rehearsal}
+        return record.with_base_url(rehearsal), placeholder, True
     moved = os.environ.get(record.base_url_env) if record.base_url_env else None
     url = base_url or moved or record.base_url
     if url is None and record.id == "sandbox":
@@ -238,7 +234,7 @@ def _client_arguments(
         raise LLMWidgetsError(f"{record.label} needs an address: pass base_url='http://.../v1'.")
     record = record.with_base_url(url)
     key = resolve_key(record, api_key, prompt=prompt)
-    return record, {"api_key": key.value, "base_url": url}
+    return record, {"api_key": key.value, "base_url": url}, False
 
 
 def _cache_key(client: Any) -> tuple[str, str]:

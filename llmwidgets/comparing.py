@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 
 from ._constants import DEFAULT_PROVIDER
 from .errors import describe_error
+from .parameters import refuse_client_options
 from .providers import PRESETS, Provider, split_model_id
+from .redaction import shown_url
 
 if TYPE_CHECKING:
     import openai
@@ -51,7 +53,12 @@ def lanes_for(
     targets: Sequence[Any], shared: Mapping[str, Any], *, rehearse: bool | None = None
 ) -> list[Lane]:
     """A lane for each target; a target that cannot connect (no key) becomes a lane whose
-    `error` says so, and the others carry on."""
+    `error` says so, and the others carry on. A key or an address among the parameters is
+    refused (TypeError) before it is kept anywhere: it belongs to a client."""
+    refuse_client_options(shared, "compare()")
+    for target in targets:
+        if isinstance(target, Mapping):
+            refuse_client_options(target, "compare()")
     return [_lane(target, shared, rehearse) for target in targets]
 
 
@@ -91,7 +98,7 @@ def _lane(target: Any, shared: Mapping[str, Any], rehearse: bool | None) -> Lane
     record = provider_of(client) or PRESETS.get(provider)
     model = model or shared.get("model")
     params, notes = _request_params(record, {k: v for k, v in shared.items() if k != "model"}, own)
-    label = label or _label(record, client) or urlsplit(str(client.base_url)).netloc
+    label = label or _label(record, client) or urlsplit(shown_url(str(client.base_url))).netloc
     return Lane(label, provider, client, model, params, own, notes)
 
 
@@ -152,14 +159,17 @@ MAX_DIFF_WORDS = 2000
 
 def word_diff(before: str, after: str) -> tuple[list[tuple[str, str]], float]:
     """The two texts as runs of ("same" | "del" | "add", text) in reading order, and the
-    share of words they have in common (0 to 1, difflib's ratio)."""
+    share of words they have in common (0 to 1, difflib's ratio). Words are compared
+    without the spaces before them, so a line break where the other has a space is no
+    change; a run that is the same is given as the second text writes it."""
     a, b = _WORDS.findall(before)[:MAX_DIFF_WORDS], _WORDS.findall(after)[:MAX_DIFF_WORDS]
     if a == b:
         return ([("same", "".join(a))] if a else []), 1.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    words_a, words_b = [w.strip() or " " for w in a], [w.strip() or " " for w in b]
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
     runs: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        pieces = [("same", a[i1:i2])] if tag == "equal" else [("del", a[i1:i2]), ("add", b[j1:j2])]
+        pieces = [("same", b[j1:j2])] if tag == "equal" else [("del", a[i1:i2]), ("add", b[j1:j2])]
         for op, words in pieces:
             if not words:
                 continue

@@ -19,7 +19,13 @@ from typing import Any
 
 from .providers import Provider
 
-__all__ = ["PARAMETERS", "check_parameters", "warnings_by_parameter"]
+__all__ = [
+    "CLIENT_OPTIONS",
+    "PARAMETERS",
+    "check_parameters",
+    "refuse_client_options",
+    "warnings_by_parameter",
+]
 
 # The controls, in the order of the page and of the request. Ranges are the reference's
 # (openai-openapi, CreateChatCompletionRequest and its ModelResponseProperties).
@@ -37,6 +43,36 @@ PARAMETERS = (
     "logprobs",
     "top_logprobs",
 )
+# What belongs to the client, not the request: given as a parameter it would be sent in
+# the body (a key among them), and shown wherever the request is.
+CLIENT_OPTIONS = frozenset(
+    {
+        "api_key",
+        "admin_api_key",
+        "base_url",
+        "organization",
+        "project",
+        "default_headers",
+        "default_query",
+        "http_client",
+        "max_retries",
+        "timeout",
+        "webhook_secret",
+        "websocket_base_url",
+    }
+)
+
+
+def refuse_client_options(names: Any, where: str) -> None:
+    """TypeError, naming (never showing) any client option among request parameters."""
+    found = sorted(CLIENT_OPTIONS.intersection(names))
+    if found:
+        raise TypeError(
+            f"{where}: {', '.join(found)} belongs to the client, not the request: make the "
+            "client with it (llmwidgets.connect(..., api_key=...)) and pass the client"
+        )
+
+
 _NUMBERS = {  # name: (lowest, highest)
     "temperature": (0.0, 2.0),
     "top_p": (0.0, 1.0),

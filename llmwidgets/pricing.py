@@ -6,13 +6,14 @@ price data does not know is "unknown", shown as such, so a ledger never breaks a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from .providers import runs_locally
+from .providers import PRESETS, runs_locally
 
-__all__ = ["Price", "price_of"]
+__all__ = ["Price", "cost_label", "price_of"]
 
 # Our preset id -> genai-prices' provider id, where they differ or can be known at all.
 # Gateways (vercel, litellm, custom) name the vendor in the model id instead: "openai/gpt-4o".
@@ -69,6 +70,27 @@ def price_of(
             _per_mtok(getattr(mp, "output_mtok", None)),
         )
     return Price(None, "unknown")
+
+
+def cost_label(
+    provider: str, model: str, usage: Mapping[str, int], *, rehearsal: str | None = None
+) -> str:
+    """A call's cost as the widgets show it: "$0.000012", "free (local)" or "unknown"; ""
+    when nothing was counted. A rehearsal runs on the sandbox and costs nothing, and says
+    what the provider would have charged: "free (rehearsed; Groq: $0.000005)"."""
+    if not usage.get("total_tokens"):
+        return ""
+    price = price_of(
+        provider,
+        model,
+        usage.get("prompt_tokens", 0),
+        usage.get("completion_tokens", 0),
+        usage.get("cached_tokens", 0),
+    )
+    if rehearsal is None or rehearsal not in PRESETS:
+        return str(price)
+    name = PRESETS[rehearsal].label.split(" (")[0]
+    return f"free (rehearsed; {name}: {price})" if price.status == "priced" else "free (rehearsed)"
 
 
 def _candidates(provider: str, model: str) -> list[tuple[str | None, str]]:

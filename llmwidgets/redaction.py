@@ -6,7 +6,7 @@ turns text into output) calls `redact`. Keys live in this process's memory only.
 
 from __future__ import annotations
 
-__all__ = ["redact", "register_key"]
+__all__ = ["redact", "register_key", "shown_url"]
 
 REDACTED = "[redacted]"
 # Short strings ("x", "ollama") would redact ordinary words; they protect nothing anyway.
@@ -25,3 +25,14 @@ def redact(text: str) -> str:
     for key in sorted(_known_keys, key=len, reverse=True):
         text = text.replace(key, REDACTED)
     return text
+
+
+def shown_url(url: str) -> str:
+    """A URL as shown: without `user:password@`, which some proxies take as their key."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

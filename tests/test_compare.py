@@ -229,3 +229,52 @@ def test_rehearsed_providers_side_by_side_with_the_same_seed(sandbox_url):
     assert any("`n` left out" in n for n in groq["notes"])
     assert len(grid.replies[0].completion.choices) == 2  # n=2 where it is honoured
     assert "Groq (rehearsed)" in grid._repr_mimebundle_()[0]["text/plain"]
+
+
+def test_a_key_among_the_parameters_is_refused_and_never_shown(loopback, canary_key):
+    for shared, lane in (({"api_key": canary_key}, {}), ({}, {"base_url": canary_key})):
+        with pytest.raises(TypeError, match="belongs to the client") as refused:
+            compare("Hi", {"target": client_of(loopback), **lane}, meter=None, **shared)
+        assert canary_key not in str(refused.value)
+    url = loopback.origin.replace("http://", f"http://student:{canary_key}@") + "/v1"
+    grid = compare("Hi", openai.OpenAI(base_url=url, api_key="t", max_retries=0), meter=None)
+    assert grid.lanes[0]["label"] == loopback.origin.removeprefix("http://")
+    assert canary_key not in json.dumps(grid.get_state(), default=str)
+
+
+def test_a_stop_naming_no_lane_stops_nothing(loopback):
+    loopback.stream_pieces = [f"w{i} " for i in range(20000)]
+
+    async def scenario() -> Compare:
+        grid = compare("Go.", client_of(loopback), client_of(loopback), meter=None)
+        while not all(d["text"] for d in grid._drafts):
+            await asyncio.sleep(0.01)
+        for stale in (7, -1, True, "0", None):
+            frontend_sends(grid, {"type": "stop", "lane": stale})
+        await asyncio.sleep(0.05)
+        assert all(run is not None and run.running for run in grid._runs)
+        frontend_sends(grid, {"type": "stop", "lane": 1})
+        await grid
+        return grid
+
+    grid = asyncio.run(scenario())
+    assert [d["status"] for d in grid.lanes] == ["done", "stopped"]
+
+
+def test_a_line_break_is_no_change_and_the_saved_view_holds_the_diff(loopback, second):
+    assert word_diff("Red\n\nBlue", "Red Blue") == ([("same", "Red Blue")], 1.0)
+    grid = compare("Say pong.", client_of(loopback), client_of(second), meter=None)
+    html, text = (grid._repr_mimebundle_()[0][kind] for kind in ("text/html", "text/plain"))
+    assert "<ins> again</ins>" in html and "{+ again+}" in text
+    assert "Word diff:" in text and "of words shared" in text
+
+
+def test_several_choices_say_which_one_is_shown_and_a_rehearsal_is_free(sandbox_url):
+    grid = compare(
+        "Name a colour.", "groq", "sandbox", rehearse=True, n=2, max_tokens=8, meter=None
+    )
+    groq, sandbox = grid.lanes
+    assert groq["cost"].startswith("free (rehearsed; Groq: $")  # what Groq would charge
+    assert sandbox["cost"] == "free (local)"
+    assert sandbox["choices"] == 2 and groq["choices"] == 1  # n left out on Groq
+    assert "choice 1 of 2 shown" in grid._repr_mimebundle_()[0]["text/plain"]

@@ -123,3 +123,17 @@ def test_the_async_twin_keeps_every_client_option(loopback: LoopbackServer) -> N
     assert sent.headers["openai-organization"] == "org-twin"
     assert sent.headers["openai-project"] == "proj-twin"
     assert sent.query == "api-version=2026-01-01"
+
+
+def test_a_rehearsal_is_known_as_one_for_every_rehearsable_provider(sandbox_url):
+    import openai
+
+    from llmwidgets.client import connect, rehearsal_of
+    from llmwidgets.providers import REHEARSABLE
+
+    for pid in REHEARSABLE:
+        rehearsal = connect(pid, rehearse=True)
+        assert rehearsal_of(rehearsal) == pid, pid  # Ollama's and LiteLLM's are local too
+        same_url = openai.OpenAI(base_url=rehearsal.base_url, api_key="x")
+        assert rehearsal_of(same_url) is None  # made elsewhere: no guess from its address
+    assert rehearsal_of(connect("sandbox")) is None

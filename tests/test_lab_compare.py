@@ -97,7 +97,11 @@ def side_by_side(page: Page, lab: Lab) -> None:
         figures = lanes.nth(i).locator(".llmw-compare-figures").text_content() or ""
         assert "first token" in figures and "tokens/s" in figures and "tokens" in figures
     assert "free (local)" in (lanes.nth(0).locator(".llmw-compare-figures").text_content() or "")
-    assert "$" in (lanes.nth(1).locator(".llmw-compare-figures").text_content() or "")
+    groq_figures = lanes.nth(1).locator(".llmw-compare-figures").text_content() or ""
+    assert "free (rehearsed; Groq: $" in groq_figures  # offline, and what Groq would charge
+    assert "choice 1 of 2 shown" in (
+        lanes.nth(0).locator(".llmw-compare-figures").text_content() or ""
+    )
 
     # the word diff: of the first two, then of the first and the third, picked in the page
     diff = grid.locator(".llmw-compare-diff")

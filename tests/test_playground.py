@@ -132,7 +132,11 @@ def test_a_bad_value_is_one_line_and_is_not_sent(loopback):
         ("groq", {"n": 2, "seed": 1}, {"n": "only n=1"}),
         ("groq", {"top_logprobs": 2, "logprobs": True}, {"logprobs": "400", "top_logprobs": "400"}),
         ("anthropic", {"seed": 7, "temperature": 1.5}, {"seed": "ignores", "temperature": "caps"}),
-        ("ollama", {"max_completion_tokens": 9, "max_tokens": 9}, {"max_completion_tokens": ""}),
+        (
+            "ollama",
+            {"max_completion_tokens": 9, "max_tokens": 9},
+            {"max_completion_tokens": "Ollama (local) ignores `max_completion_tokens`"},
+        ),
     ],
 )
 def test_each_warning_sits_by_its_own_control(loopback, provider, params, expected):
@@ -359,3 +363,34 @@ def test_json_mode_is_warned_until_the_messages_ask_for_json(loopback):
     assert "ask for JSON" in pg.warnings["response_format"][0]
     pg.set(system="Answer in JSON.")
     assert pg.warnings == {}
+
+
+def test_a_key_or_an_unknown_name_is_refused_before_it_is_kept(loopback, canary_key):
+    for given in ({"api_key": canary_key}, {"temprature": canary_key}):
+        with pytest.raises(TypeError) as refused:
+            Playground(client_of(loopback), meter=None, **given)
+        assert canary_key not in str(refused.value)
+        assert next(iter(given)) in str(refused.value)  # the name, never the value
+    pg = Playground(client_of(loopback), meter=None)
+    with pytest.raises(TypeError, match="belongs to the client"):
+        pg.set(base_url="http://elsewhere/v1")
+    assert canary_key not in json.dumps(pg.get_state(), default=str)
+
+
+def test_code_for_a_server_on_this_machine_runs_without_a_key_set(loopback, monkeypatch):
+    from llmwidgets import environment
+
+    monkeypatch.delenv(environment.CUSTOM_API_KEY, raising=False)
+    pg = Playground(client_of(loopback), model="loopback-small", prompt="Hi", meter=None)
+    assert 'os.environ.get("LLMWIDGETS_API_KEY", "none")' in pg.code
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(pg.code, "<playground code>", "exec"), {})  # no KeyError: it runs
+    assert "pong" in printed.getvalue()
+
+
+def test_a_password_in_a_base_url_is_never_shown(loopback, canary_key):
+    url = loopback.origin.replace("http://", f"http://student:{canary_key}@") + "/v1"
+    pg = Playground(openai.OpenAI(base_url=url, api_key="t"), model="m", prompt="Hi", meter=None)
+    shown = json.dumps(pg.get_state(), default=str) + json.dumps(pg._repr_mimebundle_()[0])
+    assert canary_key not in shown and canary_key not in pg.code

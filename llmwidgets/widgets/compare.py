@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
+from ..client import rehearsal_of
 from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
-from ..pricing import price_of
+from ..pricing import cost_label
+from ..redaction import redact
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import split_bundle
@@ -228,16 +230,9 @@ class Compare(anywidget.AnyWidget):
             ttft_s=reply.ttft_s,
             tokens_per_s=reply.tokens_per_s,
             usage={**usage, "estimated": reply.estimated_usage},
-            cost=str(
-                price_of(
-                    lane.provider,
-                    model,
-                    usage.get("prompt_tokens", 0),
-                    usage.get("completion_tokens", 0),
-                    usage.get("cached_tokens", 0),
-                )
-            ),
+            cost=cost_label(lane.provider, model, usage, rehearsal=rehearsal_of(lane.client)),
             finish_reason=(choices[0].finish_reason or "") if choices else "",
+            choices=len(choices),  # n > 1: the first is shown, and the page says so
         )
         if i in self.diff_pair:
             self._compute_diff()
@@ -287,9 +282,14 @@ class Compare(anywidget.AnyWidget):
         }
 
     def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "stop":
-            lane = content.get("lane")
-            self.stop(lane if isinstance(lane, int) and 0 <= lane < len(self._lanes) else None)
+        if not isinstance(content, dict) or content.get("type") != "stop":
+            return
+        if "lane" not in content:
+            self.stop()  # Escape, or "Stop all"
+            return
+        lane = content["lane"]
+        if isinstance(lane, int) and not isinstance(lane, bool) and 0 <= lane < len(self._lanes):
+            self.stop(lane)  # a lane's own button; anything else names no lane: ignored
 
     # -- for viewers without widgets ---------------------------------------------------
 
@@ -321,25 +321,44 @@ class Compare(anywidget.AnyWidget):
             for d in lanes
         )
         figures = "".join(f"<td><small>{html.escape(_figures(d))}</small></td>" for d in lanes)
+        diff, diff_text = self._static_diff()
         bundle["text/html"] = (
             f"<div><p><b>Prompt</b>: {html.escape(self.prompt)}</p><table>"
-            f"<tr>{head}</tr><tr>{notes}</tr><tr>{body}</tr><tr>{figures}</tr></table></div>"
+            f"<tr>{head}</tr><tr>{notes}</tr><tr>{body}</tr><tr>{figures}</tr></table>"
+            f"{diff}</div>"
         )
-        bundle["text/plain"] = "\n".join(
+        bundle["text/plain"] = (
             "\n".join(
-                filter(
-                    None,
-                    [
-                        f"── {_title(d)} ({_figures(d)})",
-                        *(f"   note: {n}" for n in d.get("notes", [])),
-                        d.get("text", ""),
-                        d.get("error", ""),
-                    ],
+                "\n".join(
+                    filter(
+                        None,
+                        [
+                            f"── {_title(d)} ({_figures(d)})",
+                            *(f"   note: {n}" for n in d.get("notes", [])),
+                            d.get("text", ""),
+                            d.get("error", ""),
+                        ],
+                    )
                 )
+                for d in lanes
             )
-            for d in lanes
+            + diff_text
         )
         return bundle, metadata
+
+    def _static_diff(self) -> tuple[str, str]:
+        """The word diff as HTML (<del>, <ins>) and as text ([-removed-] {+added+})."""
+        runs = self.diff.get("runs")
+        if not runs:
+            return "", ""
+        a, b = (_title(self.lanes[self.diff[k]]) for k in ("a", "b"))
+        share = f"{self.diff['similarity']:.0%} of words shared"
+        head = f"Word diff: {a} → {b} ({share})"
+        tag = {"same": "{}", "del": "<del>{}</del>", "add": "<ins>{}</ins>"}
+        mark = {"same": "{}", "del": "[-{}-]", "add": "{{+{}+}}"}
+        body = "".join(tag[op].format(html.escape(text)) for op, text in runs)
+        html_part = f"<p><b>{html.escape(head)}</b></p><p>{body}</p>"
+        return html_part, f"\n{head}\n" + "".join(mark[op].format(t) for op, t in runs)
 
     def __repr__(self) -> str:
         ended = sum(d.get("status") in _ENDED for d in self.lanes)
@@ -383,11 +402,15 @@ def _view(lane: Lane) -> dict[str, Any]:
         "usage": {},
         "cost": "",
         "finish_reason": "",
+        "choices": 0,
     }
 
 
 def _shown(value: Any) -> str | int | float | bool:
-    return value if isinstance(value, str | int | float | bool) else repr(value)
+    """A lane's own parameter as shown beside it (any known key hidden, as everywhere)."""
+    if isinstance(value, bool | int | float):
+        return value
+    return redact(value if isinstance(value, str) else repr(value))
 
 
 def _title(view: dict[str, Any]) -> str:
@@ -407,4 +430,6 @@ def _figures(view: dict[str, Any]) -> str:
         parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
     if view.get("cost"):
         parts.append(view["cost"])
+    if view.get("choices", 0) > 1:
+        parts.append(f"choice 1 of {view['choices']} shown")
     return ", ".join(p for p in parts if p)

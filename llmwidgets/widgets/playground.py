@@ -36,9 +36,15 @@ from ..as_code import python_code
 from ..client import list_models, provider_id_of, provider_of, rehearsal_of
 from ..errors import MissingKeyError, describe_error
 from ..keys import find_key
-from ..parameters import PARAMETERS, check_parameters, warnings_by_parameter
-from ..pricing import price_of
+from ..parameters import (
+    PARAMETERS,
+    check_parameters,
+    refuse_client_options,
+    warnings_by_parameter,
+)
+from ..pricing import cost_label
 from ..providers import LOCAL_SERVER, PRESETS, REHEARSABLE, Provider
+from ..redaction import shown_url
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import split_bundle
@@ -99,6 +105,7 @@ class Playground(anywidget.AnyWidget):
         meter: UsageLog | object | None = _SESSION,
         **params: Any,
     ) -> None:
+        _refuse_unknown(params)
         if client is None:
             from ..client import connect
 
@@ -130,6 +137,7 @@ class Playground(anywidget.AnyWidget):
         """Set parameters as the controls do (None unsets one); `model`, `system` and
         `prompt` too. A value out of range is not sent: `error` says why, in one line.
         (Returns nothing: as a cell's last line it shows no second playground.)"""
+        _refuse_unknown(params)
         with self.hold_sync():
             for name in ("model", "system", "prompt"):
                 if name in params:
@@ -325,17 +333,9 @@ class Playground(anywidget.AnyWidget):
         self._reply = reply
         usage = reply.usage or {}
         model = reply.completion.model or self.llm_model
-        rehearsal = rehearsal_of(self._client)
-        price = price_of(
-            provider_id_of(self._client),
-            model,
-            usage.get("prompt_tokens", 0),
-            usage.get("completion_tokens", 0),
-            usage.get("cached_tokens", 0),
+        cost = cost_label(
+            provider_id_of(self._client), model, usage, rehearsal=rehearsal_of(self._client)
         )
-        cost = str(price) if usage.get("total_tokens") else ""  # a refused call: no price
-        if cost and rehearsal is not None and price.status == "priced":
-            cost = f"{cost} at {PRESETS[rehearsal].label}'s prices (rehearsed: free)"
         choices = [
             {"text": c.message.content or "", "finish_reason": c.finish_reason or ""}
             for c in reply.completion.choices
@@ -428,6 +428,18 @@ class Playground(anywidget.AnyWidget):
         return f"Playground({self.provider}, {self.llm_model}, {set_} set, {self.status})"
 
 
+def _refuse_unknown(params: dict[str, Any]) -> None:
+    """A name that is no parameter is refused before its value is kept anywhere (a key
+    given by mistake must not become widget state)."""
+    refuse_client_options(params, "Playground")
+    unknown = sorted(set(params) - set(PARAMETERS) - {"model", "system", "prompt"})
+    if unknown:
+        raise TypeError(
+            f"Playground: {', '.join(unknown)} is not a parameter it sets "
+            f"(it sets {', '.join(PARAMETERS)})"
+        )
+
+
 class _Refused(Exception):
     """An action the playground declines, in words for the student."""
 
@@ -445,7 +457,7 @@ def _menu(own: str, client: Any) -> list[dict[str, str]]:
     label = preset.label if preset else "Local server" if own == LOCAL_SERVER else "Custom server"
     if rehearsal is not None:
         label = f"{label} (rehearsed)"
-    host = urlsplit(str(client.base_url)).netloc
+    host = urlsplit(shown_url(str(client.base_url))).netloc
     items = [{"id": own, "label": label, "hint": f"this client, {host}"}]
     for other in PRESETS.values():
         if other.id in (own, "custom"):

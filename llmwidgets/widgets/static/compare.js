@@ -29,6 +29,7 @@ function figures(lane) {
   }
   if (lane.cost) parts.push(lane.cost);
   if (lane.finish_reason) parts.push(`finish_reason ${lane.finish_reason}`);
+  if (lane.choices > 1) parts.push(`choice 1 of ${lane.choices} shown`);
   return parts;
 }
 
@@ -105,19 +106,12 @@ function render({ model, el }) {
     c.foot.textContent = figures(lane).join(" · ");
   }
 
-  function option(select, lanes, chosen) {
-    select.replaceChildren(
-      ...lanes.map((lane, i) => {
-        const o = element("option", "", `${i + 1}. ${lane.label}`);
-        o.value = String(i);
-        o.selected = i === chosen;
-        return o;
-      }),
-    );
-  }
-
+  // The diff's bar is built once: redrawing it while lanes stream would close an open
+  // menu and take the focus from a select. Options change only when the lanes' names do.
   const pickA = element("select", "llmw-compare-pick");
   const pickB = element("select", "llmw-compare-pick");
+  pickA.title = "the first answer";
+  pickB.title = "the second answer";
   for (const [pick, slot] of [[pickA, 0], [pickB, 1]]) {
     pick.addEventListener("change", () => {
       const pair = [...model.get("diff_pair")];
@@ -126,26 +120,48 @@ function render({ model, el }) {
       model.save_changes();
     });
   }
+  const share = element("span", "llmw-compare-share");
+  const legend = element("span", "llmw-compare-legend");
+  legend.append(element("del", "", "only in the first"), " ", element("ins", "", "only in the second"));
+  const bar = element("div", "llmw-compare-diff-head");
+  bar.append(element("b", "", "Word diff"), pickA, element("span", "", "→"), pickB, legend, share);
+  const text = element("div", "llmw-compare-diff-text");
+  diff.append(bar, text);
+  let labels = "";
 
+  function options(lanes) {
+    const now = lanes.map((lane) => lane.label).join("\n");
+    if (now === labels) return;
+    labels = now;
+    for (const pick of [pickA, pickB]) {
+      pick.replaceChildren(
+        ...lanes.map((lane, i) => {
+          const o = element("option", "", `${i + 1}. ${lane.label}`);
+          o.value = String(i);
+          return o;
+        }),
+      );
+    }
+  }
+
+  let drawn = null;
   function drawDiff() {
     const lanes = model.get("lanes");
     const d = model.get("diff") || {};
-    const answered = lanes.filter((l) => l.text).length;
-    diff.hidden = lanes.length < 2 || answered < 2;
+    diff.hidden = lanes.length < 2 || lanes.filter((l) => l.text).length < 2;
     if (diff.hidden) return;
+    options(lanes);
     const pair = model.get("diff_pair");
-    option(pickA, lanes, pair[0]);
-    option(pickB, lanes, pair[1]);
-    const bar = element("div", "llmw-compare-diff-head");
-    const share = d.runs ? `${Math.round(d.similarity * 100)}% of words shared` : "waiting for both answers";
-    const legend = element("span", "llmw-compare-legend");
-    legend.append(element("del", "", "only in the first"), " ", element("ins", "", "only in the second"));
-    bar.append(element("b", "", "Word diff"), pickA, element("span", "", "→"), pickB, legend, element("span", "llmw-compare-share", share));
-    const text = element("div", "llmw-compare-diff-text");
-    for (const [op, words] of d.runs || []) {
-      text.append(op === "same" ? document.createTextNode(words) : element(op === "add" ? "ins" : "del", "", words));
-    }
-    diff.replaceChildren(bar, text);
+    if (document.activeElement !== pickA) pickA.value = String(pair[0]);
+    if (document.activeElement !== pickB) pickB.value = String(pair[1]);
+    share.textContent = d.runs ? `${Math.round(d.similarity * 100)}% of words shared` : "waiting for both answers";
+    if (drawn === d) return; // the runs are redrawn only when they change
+    drawn = d;
+    text.replaceChildren(
+      ...(d.runs || []).map(([op, words]) =>
+        op === "same" ? document.createTextNode(words) : element(op === "add" ? "ins" : "del", "", words),
+      ),
+    );
   }
 
   function draw() {

@@ -290,9 +290,14 @@ function render({ model, el: root }) {
       showSchema();
       name.append(on, el("span", null, spec.name));
     } else if (spec.kind === "bool") {
-      value.append(el("span", "llmw-pg-true", "true"));
-      r.read = () => true;
-      r.write = () => {};
+      const shown = el("span", "llmw-pg-true", "true");
+      value.append(shown);
+      let stored = true; // what Python holds (false from code stays false)
+      r.read = () => stored;
+      r.write = (v) => {
+        stored = v !== false;
+        shown.textContent = String(stored);
+      };
       name.append(on, el("span", null, spec.name));
     }
     r.fallback = () => {
@@ -303,11 +308,16 @@ function render({ model, el: root }) {
     on.addEventListener("change", () => {
       if (!on.checked && spec.name === "logprobs") byName.top_logprobs.on.checked = false;
       if (on.checked && spec.name === "top_logprobs") byName.logprobs.on.checked = true;
+      if (on.checked && spec.kind === "bool") r.write(true); // checking it asks for it
       if (on.checked && spec.start != null) {
         const now = r.read();
         if (now === "" || now === spec.fallback) r.write(spec.start);
       }
       drawSet();
+      dirty.add(r);
+      if (spec.name === "logprobs" || spec.name === "top_logprobs") {
+        dirty.add(byName.logprobs).add(byName.top_logprobs);
+      }
       send();
     });
     row.append(name, value, notes);
@@ -316,7 +326,9 @@ function render({ model, el: root }) {
 
   // A control the student changed is set, and sent (typing: after a short pause).
   let timer = null;
+  const dirty = new Set(); // rows changed in the page since the last send
   function touched(r, typing = false) {
+    dirty.add(r);
     if (!r.on.checked) {
       r.on.checked = true;
       if (r.spec.name === "top_logprobs") byName.logprobs.on.checked = true;
@@ -330,9 +342,21 @@ function render({ model, el: root }) {
   function drawSet() {
     for (const r of rows) r.row.dataset.set = r.on.checked ? "yes" : "no";
   }
+  // What Python holds, changed only where the page was touched: a value set from code
+  // that no control shows exactly (logprobs=False, a schema's name, both token limits,
+  // a seed past 2**53) stays as it was.
   function collect() {
-    const params = {};
-    for (const r of rows) if (r.on.checked) params[r.key()] = r.read();
+    const params = { ...(model.get("params") || {}) };
+    for (const r of rows) {
+      const names = r.spec.kind === "limit" ? LIMITS : [r.key()];
+      if (!r.on.checked) {
+        for (const name of names) delete params[name];
+      } else if (dirty.has(r) || !names.some((name) => name in params)) {
+        for (const name of names) delete params[name];
+        params[r.key()] = r.read();
+      }
+    }
+    dirty.clear();
     return params;
   }
   function send() {

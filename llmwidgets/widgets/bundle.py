@@ -1,17 +1,62 @@
-"""What anywidget's `_repr_mimebundle_` gives back, as the (data, metadata) pair IPython wants.
-
-Every widget here adds a static view (HTML and text) to its live one, for GitHub, nbconvert
+"""The static view every widget adds to its live one (HTML and text), for GitHub, nbconvert
 and papermill copies, which never run the widget's JavaScript.
+
+A widget that changes after its cell has run (an answer streams in) is shown with a
+display id (`SavedView`), so that what is saved with the notebook is updated with it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["split_bundle"]
+__all__ = ["SavedView", "figures_line", "split_bundle"]
 
 
 def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """anywidget returns (data, metadata), or a bare dict or None on some versions."""
     data, metadata = found if isinstance(found, tuple) else (found or {}, {})
     return dict(data), dict(metadata)
+
+
+class SavedView:
+    """Mixin for a widget whose saved view must follow it: shown with a display id, and
+    `_update_saved_view()` after each change worth keeping (an answer, a finished grid)."""
+
+    def _bundle(self) -> dict[str, Any]:
+        # the widget's own _repr_mimebundle_: the live view plus its HTML and text
+        return self._repr_mimebundle_()[0]  # type: ignore[attr-defined]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        self.__dict__.setdefault("_saved_views", []).append(
+            display(self._bundle(), raw=True, display_id=True)
+        )
+
+    def _update_saved_view(self) -> None:
+        for handle in self.__dict__.get("_saved_views", []):
+            handle.update(self._bundle(), raw=True)
+
+
+def figures_line(
+    status: str,
+    ttft_s: float | None,
+    tokens_per_s: float | None,
+    usage: dict[str, Any] | None,
+    *,
+    estimated: bool = False,
+    cost: str = "",
+    more: tuple[str, ...] = (),
+) -> str:
+    """One answer's numbers as the static views show them: "done · first token 412 ms ·
+    61.2 tokens/s · 25 + 40 tokens · free (local)" (~ marks tiktoken's estimates)."""
+    parts = [status]
+    if ttft_s is not None:
+        parts.append(f"first token {ttft_s * 1000:.0f} ms")
+    if tokens_per_s is not None:
+        parts.append(f"{tokens_per_s:.1f} tokens/s")
+    usage = usage or {}
+    if usage.get("total_tokens") is not None:
+        mark = "~" if estimated or usage.get("estimated") else ""
+        parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
+    return " · ".join(p for p in [*parts, cost, *more] if p)

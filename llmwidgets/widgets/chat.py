@@ -29,7 +29,7 @@ from ..errors import describe_error
 from ..pricing import price_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
-from .bundle import split_bundle
+from .bundle import SavedView, split_bundle
 from .cell import markdown_html
 from .meter import session_meter
 
@@ -44,7 +44,7 @@ _STATIC = Path(__file__).parent / "static"
 _SESSION = object()  # "the session meter", told apart from an explicit meter=None
 
 
-class Chat(anywidget.AnyWidget):
+class Chat(SavedView, anywidget.AnyWidget):
     """A chat with its history as data. Holds no key: only text and numbers are synced."""
 
     _esm = _STATIC / "chat.js"
@@ -108,7 +108,6 @@ class Chat(anywidget.AnyWidget):
         self._notes: list[dict[str, Any]] = [{} for _ in self.conversation.messages]
         self._saved: list[tuple[Conversation, list[dict[str, Any]]]] = []
         self._run: StreamRun | None = None
-        self._handles: list[Any] = []  # where this chat is displayed, to update its saved view
         self.on_msg(self._on_frontend_message)
         self.observe(self._system_edited, names="system")
         self._show_history()
@@ -283,8 +282,7 @@ class Chat(anywidget.AnyWidget):
             self.error = reply.error or ""
             self.live = {}
             self._show_history(last_prompt_tokens=usage.get("prompt_tokens"))
-        for handle in self._handles:  # the transcript, for viewers without widgets
-            handle.update(self._bundle(), raw=True)
+        self._update_saved_view()  # the transcript, for viewers without widgets
 
     def _show_history(self, last_prompt_tokens: int | None = None) -> None:
         talk = self.conversation
@@ -367,15 +365,6 @@ class Chat(anywidget.AnyWidget):
         )
         bundle["text/plain"] = "\n".join(f"{role}: {text}" for role, text in rows) or repr(self)
         return bundle, metadata
-
-    def _bundle(self) -> dict[str, Any]:
-        return self._repr_mimebundle_()[0]
-
-    def _ipython_display_(self) -> None:
-        """Shown with a display id, so each answer updates the saved transcript too."""
-        from IPython.display import display
-
-        self._handles.append(display(self._bundle(), raw=True, display_id=True))
 
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"

@@ -32,7 +32,7 @@ from ..pricing import cost_label
 from ..redaction import redact
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
-from .bundle import split_bundle
+from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
 from .meter import session_meter
 
@@ -75,7 +75,7 @@ def compare(
     return grid.start()
 
 
-class Compare(anywidget.AnyWidget):
+class Compare(SavedView, anywidget.AnyWidget):
     """A grid of lanes. Holds no client and no key: only text and numbers are synced."""
 
     _esm = _STATIC / "compare.js"
@@ -112,7 +112,6 @@ class Compare(anywidget.AnyWidget):
         self._pending: asyncio.TimerHandle | None = None
         self._last_redraw = 0.0
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
-        self._handles: list[Any] = []
         self._diffed: tuple[int, int, str, str] | None = None
         self.lanes = [dict(d) for d in self._drafts]
         self.on_msg(self._on_frontend_message)
@@ -148,7 +147,7 @@ class Compare(anywidget.AnyWidget):
             yield from asyncio.wait([self._task]).__await__()
         # Again from here: the task's own update carries the parent header of the cell
         # that started it, which nbclient and papermill drop once that cell is done.
-        self._update_displays()
+        self._update_saved_view()
         return self.replies
 
     @property
@@ -164,7 +163,7 @@ class Compare(anywidget.AnyWidget):
             self._choose_pair()
             self._compute_diff()
             self._redraw()
-            self._update_displays()
+            self._update_saved_view()
 
     async def _run_lane(self, i: int) -> None:
         lane, draft = self._lanes[i], self._drafts[i]
@@ -293,19 +292,6 @@ class Compare(anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _update_displays(self) -> None:
-        for handle in self._handles:
-            handle.update(self._bundle(), raw=True)
-
-    def _ipython_display_(self) -> None:
-        """Shown with a display id, so the finished grid is saved for viewers without widgets."""
-        from IPython.display import display
-
-        self._handles.append(display(self._bundle(), raw=True, display_id=True))
-
-    def _bundle(self) -> dict[str, Any]:
-        return self._repr_mimebundle_()[0]
-
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live grid, and the lanes as an HTML table and as text."""
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
@@ -419,17 +405,12 @@ def _title(view: dict[str, Any]) -> str:
 
 
 def _figures(view: dict[str, Any]) -> str:
-    parts = [view.get("status", "")]
-    if view.get("ttft_s") is not None:
-        parts.append(f"first token {view['ttft_s'] * 1000:.0f} ms")
-    if view.get("tokens_per_s") is not None:
-        parts.append(f"{view['tokens_per_s']:.1f} tokens/s")
-    usage = view.get("usage") or {}
-    if usage.get("total_tokens") is not None:
-        mark = "~" if usage.get("estimated") else ""
-        parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
-    if view.get("cost"):
-        parts.append(view["cost"])
-    if view.get("choices", 0) > 1:
-        parts.append(f"choice 1 of {view['choices']} shown")
-    return ", ".join(p for p in parts if p)
+    choices = view.get("choices", 0)
+    return figures_line(
+        view.get("status", ""),
+        view.get("ttft_s"),
+        view.get("tokens_per_s"),
+        view.get("usage"),
+        cost=view.get("cost", ""),
+        more=(f"choice 1 of {choices} shown",) if choices > 1 else (),
+    )

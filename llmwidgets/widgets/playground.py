@@ -47,7 +47,7 @@ from ..providers import LOCAL_SERVER, PRESETS, REHEARSABLE, Provider
 from ..redaction import shown_url
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
-from .bundle import split_bundle
+from .bundle import SavedView, figures_line, split_bundle
 from .meter import session_meter
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ _SESSION = object()  # "the session meter", told apart from an explicit meter=No
 _MAX_TOKENS_SHOWN = 400  # logprobs drawn in the page; the Reply keeps them all
 
 
-class Playground(anywidget.AnyWidget):
+class Playground(SavedView, anywidget.AnyWidget):
     """Every request parameter as a control, the request beside it. Holds no key: only
     text, numbers and dicts are synced, and the client stays in Python."""
 
@@ -120,7 +120,6 @@ class Playground(anywidget.AnyWidget):
         self._client = client
         self._run: StreamRun | None = None
         self._reply: Reply | None = None
-        self._handles: list[Any] = []  # where this playground is displayed
         self._switching = False
         with self.hold_sync():
             self.providers = _menu(self._own_id, client)
@@ -356,8 +355,7 @@ class Playground(anywidget.AnyWidget):
                 "logprobs": _token_probabilities(reply),
             }
             self.error = _one_line(self.problems)  # a refusal's line is over
-        for handle in self._handles:  # the saved view, for viewers without widgets
-            handle.update(self._bundle(), raw=True)
+        self._update_saved_view()  # for viewers without widgets
 
     def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
@@ -407,15 +405,6 @@ class Playground(anywidget.AnyWidget):
             lines += texts + ([answer["error"]] if answer.get("error") else [])
         bundle["text/plain"] = "\n".join(lines)
         return bundle, metadata
-
-    def _bundle(self) -> dict[str, Any]:
-        return self._repr_mimebundle_()[0]
-
-    def _ipython_display_(self) -> None:
-        """Shown with a display id, so each answer updates the saved view too."""
-        from IPython.display import display
-
-        self._handles.append(display(self._bundle(), raw=True, display_id=True))
 
     def _label(self) -> str:
         for item in self.providers:
@@ -489,18 +478,13 @@ def _token_probabilities(reply: Reply) -> list[dict[str, Any]]:
 
 def _numbers(answer: dict[str, Any]) -> str:
     """The answer's numbers in one line, as the page shows them."""
-    parts = [answer.get("status", "")]
-    if answer.get("ttft_s") is not None:
-        parts.append(f"first token {answer['ttft_s']:.2f} s")
-    if answer.get("tokens_per_s") is not None:
-        parts.append(f"{answer['tokens_per_s']:.1f} tokens/s")
-    usage = answer.get("usage") or {}
-    if usage.get("total_tokens") is not None:
-        mark = "~" if answer.get("estimated") else ""
-        parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
-    if answer.get("cost"):
-        parts.append(answer["cost"])
     reasons = {c.get("finish_reason") for c in answer.get("choices", [])} - {"", None}
-    if reasons:
-        parts.append("finish_reason " + ", ".join(sorted(reasons)))
-    return " · ".join(p for p in parts if p)
+    return figures_line(
+        answer.get("status", ""),
+        answer.get("ttft_s"),
+        answer.get("tokens_per_s"),
+        answer.get("usage"),
+        estimated=bool(answer.get("estimated")),
+        cost=answer.get("cost", ""),
+        more=("finish_reason " + ", ".join(sorted(reasons)),) if reasons else (),
+    )

@@ -20,10 +20,48 @@ from .redaction import shown_url
 __all__ = ["python_code"]
 
 
-def python_code(client: Any, arguments: dict[str, Any]) -> str:
-    """A script that makes the same call, not streamed, and prints what came back."""
+def python_code(client: Any, arguments: dict[str, Any], path: str = "/chat/completions") -> str:
+    """A script that makes the same call (`path`: the endpoint, as the wire shows it) and
+    prints what came back."""
     imports, making = _client_code(client)
-    lines = [f"    {name}={_python(value, 4)}," for name, value in arguments.items()]
+    if path.endswith("/models"):
+        call, show = (
+            ["models = client.models.list()"],
+            ["for model in models:", "    print(model.id)"],
+        )
+    elif path.endswith("/embeddings"):
+        call = ["response = client.embeddings.create(", *_arguments(arguments), ")"]
+        show = ['print(len(response.data), "vectors of", len(response.data[0].embedding))']
+    else:
+        call = ["response = client.chat.completions.create(", *_arguments(arguments), ")"]
+        show = _chat_show(arguments)
+        if arguments.get("logprobs") and not arguments.get("stream"):
+            imports = ["import math", *imports]
+    return "\n".join(
+        [
+            *sorted(imports, key=lambda line: (line.startswith("from"), line)),
+            "",
+            making,
+            *call,
+            *show,
+            "",
+        ]
+    )
+
+
+def _arguments(arguments: dict[str, Any]) -> list[str]:
+    return [f"    {name}={_python(value, 4)}," for name, value in arguments.items()]
+
+
+def _chat_show(arguments: dict[str, Any]) -> list[str]:
+    if arguments.get("stream"):
+        return [
+            "for chunk in response:  # each server-sent event, as it comes",
+            "    if chunk.choices and chunk.choices[0].delta.content:",
+            '        print(chunk.choices[0].delta.content, end="", flush=True)',
+            "    if chunk.usage:  # the last chunk, when stream_options asks for it",
+            '        print("\\n", chunk.usage)',
+        ]
     if arguments.get("n", 1) > 1:
         show = [
             "for choice in response.choices:",
@@ -33,24 +71,11 @@ def python_code(client: Any, arguments: dict[str, Any]) -> str:
     else:
         show = ["print(response.choices[0].message.content)"]
     if arguments.get("logprobs"):
-        imports = ["import math", *imports]
         show += [
             "for token in response.choices[0].logprobs.content:",
             "    print(repr(token.token), f'{math.exp(token.logprob):.1%}')",
         ]
-    show.append("print(response.usage)")
-    return "\n".join(
-        [
-            *sorted(imports, key=lambda line: (line.startswith("from"), line)),
-            "",
-            making,
-            "response = client.chat.completions.create(",
-            *lines,
-            ")",
-            *show,
-            "",
-        ]
-    )
+    return [*show, "print(response.usage)"]
 
 
 def _client_code(client: Any) -> tuple[list[str], str]:

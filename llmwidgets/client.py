@@ -329,6 +329,9 @@ def async_twin(
         default_query=client._custom_query,
         _strict_response_validation=client._strict_response_validation,
     )
+    from .inspection import link_twin
+
+    link_twin(client, twin)  # whoever inspects the client sees what its twin sends
     if keep:
         _twins[client] = (loop, twin)
         return twin, False

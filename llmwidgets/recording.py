@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .redaction import redact
+from .redaction import redact, shown_url
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -49,6 +49,9 @@ class Exchange:
     reply: Any = None  # a whole (not streamed) JSON response, parsed
     retry_after_s: float | None = None  # how long the response asked to wait, in seconds
     frames: list[tuple[float, bytes]] = field(default_factory=list)  # a stream's bytes, timed
+    url: str = ""  # the whole URL, any password in it left out
+    hidden: tuple[str, ...] = ()  # secret headers that were sent (their values never kept)
+    ended: float | None = None  # when the body was read to its end (or the stream closed)
 
     @property
     def streamed(self) -> bool:
@@ -111,6 +114,7 @@ class Recording:
 
     exchanges: list[Exchange] = field(default_factory=list)
     limit: int | None = None  # refuse any request past this many (a loop's backstop)
+    on_change: Callable[[], None] | None = None  # told of each request, response and end
     _open: dict[int, Exchange] = field(default_factory=dict, repr=False)
 
     def to(self, path_suffix: str, method: str = "POST") -> list[Exchange]:
@@ -136,9 +140,12 @@ class Recording:
                 if k.lower() not in _SECRET_HEADERS
             },
             sent=time.monotonic(),
+            url=shown_url(str(request.url)),
+            hidden=tuple(k.lower() for k in request.headers if k.lower() in _SECRET_HEADERS),
         )
         self.exchanges.append(exchange)
         self._open[id(request)] = exchange
+        self.changed()
 
     def on_response(self, response: Any) -> Exchange | None:
         exchange = self._open.pop(id(response.request), None)
@@ -148,15 +155,36 @@ class Recording:
         exchange.response_headers = {k.lower(): v for k, v in response.headers.items()}
         exchange.received = time.monotonic()
         exchange.retry_after_s = retry_after_seconds(exchange.response_headers.get("retry-after"))
+        self.changed()
         return exchange
 
     def read_whole(self, exchange: Exchange | None, content: bytes) -> None:
         if exchange is not None and not exchange.streamed:
             exchange.reply = _json(content)
+            self.end(exchange)
+
+    def end(self, exchange: Exchange) -> None:
+        if exchange.ended is None:
+            exchange.ended = time.monotonic()
+            self.changed()
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def after_headers(self, response: Any) -> Exchange | None:
+        """A response's headers have come: note them, and a stream's pieces as the SDK
+        reads them. Returns the exchange (a whole body is the caller's to read)."""
+        exchange = self.on_response(response)
+        if exchange is not None and exchange.streamed:
+            noted = exchange
+            response.stream = _noting(noted, response.stream, lambda: self.end(noted))
+        return exchange
 
 
-def _noting(exchange: Exchange, stream: Any) -> Any:
-    """`stream` (a response's byte stream) that notes each piece in `exchange` as it passes."""
+def _noting(exchange: Exchange, stream: Any, at_end: Callable[[], None] = lambda: None) -> Any:
+    """`stream` (a response's byte stream) that notes each piece in `exchange` as it passes,
+    and calls `at_end` once it is read to its end or closed."""
     import httpx2
 
     class Noting(httpx2.SyncByteStream, httpx2.AsyncByteStream):
@@ -164,17 +192,21 @@ def _noting(exchange: Exchange, stream: Any) -> Any:
             for piece in stream:
                 exchange.frames.append((time.monotonic(), piece))
                 yield piece
+            at_end()
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
             async for piece in stream:
                 exchange.frames.append((time.monotonic(), piece))
                 yield piece
+            at_end()
 
         def close(self) -> None:
             stream.close()
+            at_end()
 
         async def aclose(self) -> None:
             await stream.aclose()
+            at_end()
 
     return Noting()
 
@@ -191,10 +223,8 @@ def record(client: ClientT, *, limit: int | None = None) -> tuple[ClientT, Recor
             log.on_request(request)
 
         async def on_response(response: Any) -> None:
-            exchange = log.on_response(response)
-            if exchange is not None and exchange.streamed:
-                response.stream = _noting(exchange, response.stream)
-            elif exchange is not None:
+            exchange = log.after_headers(response)
+            if exchange is not None and not exchange.streamed:
                 log.read_whole(exchange, await response.aread())
 
         http: Any = openai.DefaultAsyncHttpxClient(
@@ -206,10 +236,8 @@ def record(client: ClientT, *, limit: int | None = None) -> tuple[ClientT, Recor
             log.on_request(request)
 
         def on_sync_response(response: Any) -> None:
-            exchange = log.on_response(response)
-            if exchange is not None and exchange.streamed:
-                response.stream = _noting(exchange, response.stream)
-            elif exchange is not None:
+            exchange = log.after_headers(response)
+            if exchange is not None and not exchange.streamed:
                 log.read_whole(exchange, response.read())
 
         http = openai.DefaultHttpxClient(

@@ -39,6 +39,8 @@ _EXPORTS = {
     "Chat": "widgets.chat",
     "Compare": "widgets.compare",
     "Playground": "widgets.playground",
+    "Inspector": "widgets.inspector",
+    "inspect": "widgets.inspector",
     "compare": "widgets.compare",
     "Conversation": "conversation",
     "ContextOverflow": "conversation",
@@ -106,6 +108,7 @@ if TYPE_CHECKING:
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
     from .widgets.compare import Compare, compare
+    from .widgets.inspector import Inspector, inspect
     from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter
     from .widgets.playground import Playground

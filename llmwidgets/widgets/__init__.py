@@ -5,6 +5,7 @@
 | `cell`          | `StreamCell`: one streamed completion, Stop, time to first token |
 | `chat`          | `Chat`: a conversation, streamed, edited, forked, as `messages` |
 | `compare`       | `compare()`: one prompt to several lanes at once, and a word diff |
+| `inspector`     | `inspect(client)`: each HTTP exchange, a stream's timeline, curl and Python |
 | `playground`    | `Playground`: every request parameter as a control, the request beside it |
 | `bundle`        | the static (HTML and text) view every widget adds for nbconvert  |
 | `magics`        | `%%chat` and `%llm`, after `%load_ext llmwidgets`               |

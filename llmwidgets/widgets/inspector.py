@@ -1,0 +1,270 @@
+"""`inspect(client)`: the HTTP a client really sends and gets, shown as it happens.
+
+    with llmwidgets.inspect(client) as wire:
+        client.chat.completions.create(model=..., messages=..., stream=True)
+    wire                      # each exchange: request, response, a stream's timeline
+    print(wire.curl())        # the last request as curl, the key as $GROQ_API_KEY
+
+The client is watched where it stands (`llmwidgets.inspection.Watch`: the SDK's own HTTP
+hooks, no other HTTP client), so the calls in the block need no change, and a stream cell
+or chat started in the block is watched too. Each exchange shows its method and URL, the
+request headers (the key as `[redacted]`) and JSON body; the status and response headers,
+rate-limit and retry headers marked; for a stream, every server-sent event on a timeline
+(first byte, first token, the chunks, the usage chunk, `[DONE]`) with time to first token
+and tokens per second; each retry the SDK made, with the wait before it. Copy as curl and
+as Python give the same request with the key's variable in place of the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import anywidget
+import traitlets
+
+from .. import environment
+from ..as_code import python_code
+from ..client import provider_of, rehearsal_of
+from ..inspection import Watch
+from ..recording import Exchange, Recording
+from ..redaction import redact
+from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
+from .bundle import SavedView, split_bundle
+
+__all__ = ["Inspector", "inspect"]
+
+_STATIC = Path(__file__).parent / "static"
+_MAX_BODY = 20_000  # characters of a body or reply shown; the recording keeps them whole
+
+
+def inspect(client: Any, *, limit: int | None = None) -> Inspector:
+    """A context manager and a widget: `with inspect(client) as wire: ...`, then `wire`.
+    `limit` makes requests past that many fail (a backstop for a runaway loop)."""
+    return Inspector(client, limit=limit)
+
+
+class Inspector(SavedView, anywidget.AnyWidget):
+    """The exchanges of one client while watched. Synced: text and numbers, never a key."""
+
+    _esm = _STATIC / "inspector.js"
+    _css = _STATIC / "inspector.css"
+
+    exchanges = traitlets.List(traitlets.Dict(), help="one dict per request, as drawn").tag(
+        sync=True
+    )
+    watching = traitlets.Bool(False, help="inside the `with` block").tag(sync=True)
+
+    MAX_REDRAWS_PER_SECOND = 10.0
+
+    def __init__(self, client: Any, *, limit: int | None = None) -> None:
+        super().__init__()
+        self._client = client
+        self._watch = Watch(client, limit=limit)
+        self._watch.log.on_change = self._changed
+        self._views: dict[int, dict[str, Any]] = {}  # ended exchanges never change
+        self._readings: dict[int, Reading] = {}  # read when opened: a stream's timeline
+        self.on_msg(self._on_frontend_message)
+        self._last = 0.0
+        self._pending: asyncio.TimerHandle | None = None
+        self.redraws = 0
+
+    # -- watching --------------------------------------------------------------------
+
+    def __enter__(self) -> Inspector:
+        self._watch.__enter__()
+        self.watching = True
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._watch.__exit__(kind, error, trace)
+        self.watching = False
+        self.refresh()
+
+    async def __aenter__(self) -> Inspector:
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.__exit__(kind, error, trace)
+
+    @property
+    def log(self) -> Recording:
+        """What was recorded: `log.exchanges`, each an `llmwidgets.recording.Exchange`."""
+        return self._watch.log
+
+    def details(self, index: int) -> dict[str, Any]:
+        """Exchange `index` with everything read: a stream's timeline (each event parsed),
+        its text, time to first token and tokens per second. The page asks for this when
+        a row is opened; nothing is parsed before, so watching costs the stream nothing."""
+        exchange = self.log.exchanges[index]
+        if index not in self._readings and exchange.ended is not None:
+            self._readings[index] = read(exchange)
+            self._views.pop(index, None)
+            self._redraw()
+        return self.exchanges[index]
+
+    def refresh(self) -> None:
+        """Draw every exchange now (a stream a task still reads is drawn as it ends)."""
+        self._redraw()
+        self._update_saved_view()
+
+    # -- the same request, to copy ---------------------------------------------------
+
+    def curl(self, index: int = -1) -> str:
+        """Exchange `index` (the last by default) as a curl command; the key as $VARIABLE."""
+        return as_curl(self.log.exchanges[index], self._key_env())
+
+    def python(self, index: int = -1) -> str:
+        """Exchange `index` as a Python script with the official SDK."""
+        exchange = self.log.exchanges[index]
+        body = exchange.body if isinstance(exchange.body, dict) else {}
+        return python_code(self._client, body, exchange.path)
+
+    def _key_env(self) -> str | None:
+        if rehearsal_of(self._client) is not None:
+            return None  # the sandbox takes no key
+        record = provider_of(self._client)
+        if record is None or record.id == "custom":
+            return environment.CUSTOM_API_KEY
+        return record.key_env if record.requires_key else None
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """At most MAX_REDRAWS_PER_SECOND; a change in between is drawn when that is over
+        (in a script, with no loop to wait on, at the end of the block)."""
+        wait = self._last + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif self._pending is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._pending = loop.call_later(wait, self._redraw)
+
+    def _redraw(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        self._last = time.perf_counter()
+        self.redraws += 1
+        exchanges = self.log.exchanges
+        self.exchanges = [self._view(i, e, exchanges[:i]) for i, e in enumerate(exchanges)]
+        if not self.watching:
+            self._update_saved_view()
+
+    def _view(self, index: int, exchange: Exchange, before: list[Exchange]) -> dict[str, Any]:
+        if index in self._views:
+            return self._views[index]
+        attempt = attempt_of(exchange)
+        answered = [  # the try this one retries: the same URL, one attempt earlier
+            e.received
+            for e in before
+            if e.url == exchange.url and attempt_of(e) == attempt - 1 and e.received is not None
+        ]
+        waited = (exchange.sent - answered[-1]) * 1000 if attempt and answered else None
+        whole = exchange.status is not None and not exchange.streamed
+        ended = exchange.ended is not None or whole
+        view: dict[str, Any] = {
+            "method": exchange.method,
+            "url": exchange.url,
+            "path": exchange.path,
+            "status": exchange.status,
+            "attempt": attempt,
+            "waited_ms": waited,
+            "retry_after_s": exchange.retry_after_s,
+            "streamed": exchange.streamed,
+            "ended": ended,
+            "request_headers": [[k, v] for k, v in sorted(exchange.headers.items())]
+            + [[k, "[redacted]"] for k in exchange.hidden],
+            "body": _shown(exchange.body),
+            "response_headers": [
+                [k, v, is_highlighted(k)] for k, v in sorted(exchange.response_headers.items())
+            ],
+            "reply": _shown(exchange.reply) if exchange.reply is not None else "",
+            "total_ms": (exchange.ended - exchange.sent) * 1000 if exchange.ended else None,
+            "marks": [],
+            "figures": {},
+            "curl": self.curl(index),
+            "python": self.python(index),
+        }
+        reading = self._readings.get(index)
+        if reading is not None:
+            view["marks"] = [[m.t_ms, m.kind, m.text] for m in reading.marks]
+            view["figures"] = {
+                "ttft_ms": reading.ttft_ms,
+                "tokens_per_s": reading.tokens_per_s,
+                "frames": reading.frames,
+            }
+            if exchange.streamed:
+                view["reply"] = redact(reading.text)
+        if ended:
+            self._views[index] = view
+        return view
+
+    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "open":
+            index = content.get("index")
+            count = len(self.log.exchanges)
+            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < count:
+                self.details(index)
+
+    # -- for viewers without widgets ---------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live view, and each exchange in one line (plus its timeline's landmarks)."""
+        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+        for index, exchange in enumerate(self.log.exchanges):  # a saved view shows it all
+            if exchange.streamed and exchange.ended is not None and index not in self._readings:
+                self.details(index)
+        lines = [_line(v) for v in self.exchanges] or ["(nothing sent yet)"]
+        bundle["text/html"] = (
+            "<div><b>Inspector</b><ol>"
+            + "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+            + "</ol></div>"
+        )
+        bundle["text/plain"] = "\n".join(["Inspector", *lines])
+        return bundle, metadata
+
+    def __repr__(self) -> str:
+        return f"Inspector({len(self.log.exchanges)} exchanges)"
+
+
+def _line(view: dict[str, Any]) -> str:
+    """One exchange as a line: "POST /v1/chat/completions → 200 · stream of 54 events ·
+    first token 120 ms", with the attempt and wait of a retry."""
+    parts = [f"{view['method']} {view['path']} → {view['status'] or '…'}"]
+    if view["attempt"]:
+        waited = view["waited_ms"]
+        parts.append(f"retry {view['attempt']}" + (f" after {waited:.0f} ms" if waited else ""))
+    found = view.get("figures") or {}
+    if view["streamed"] and found:
+        parts.append(f"stream of {found['frames']} events")
+        if found.get("ttft_ms") is not None:
+            parts.append(f"first token {found['ttft_ms']:.0f} ms")
+    if view.get("total_ms") is not None:
+        parts.append(f"{view['total_ms']:.0f} ms in all")
+    return " · ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    text = redact(json.dumps(value, indent=2, ensure_ascii=False))
+    return text if len(text) <= _MAX_BODY else text[:_MAX_BODY] + "\n… (shortened)"

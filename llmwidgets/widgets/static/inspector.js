@@ -1,0 +1,161 @@
+// The inspector: one row per HTTP exchange; open one to see its request, its response and,
+// for a stream, the timeline of its server-sent events. Python owns the state; the page
+// only draws it (and copies the curl and Python it was given).
+
+const ms = (v) => (v == null ? "" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`);
+const KINDS = ["sent", "headers", "first byte", "first token", "chunk", "usage", "done"];
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy below"; // no clipboard (http, permissions)
+  }
+  setTimeout(() => (button.textContent = button.dataset.label), 1500);
+}
+
+function headerTable(rows) {
+  const table = element("table", "llmw-insp-headers");
+  for (const [name, value, marked] of rows) {
+    const row = element("tr");
+    if (marked) row.className = "llmw-insp-marked";
+    row.append(element("th", "", name), element("td", "", value));
+    table.append(row);
+  }
+  return table;
+}
+
+function timelineView(x) {
+  const box = element("div", "llmw-insp-timeline");
+  const marks = x.marks || [];
+  if (!marks.length) return box;
+  const end = Math.max(...marks.map((m) => m[0]), 1);
+  const strip = element("div", "llmw-insp-strip");
+  strip.title = "each tick is one moment of the exchange; hover for what it was";
+  for (const [t, kind, text] of marks) {
+    const tick = element("span", "llmw-insp-tick");
+    tick.dataset.kind = kind;
+    tick.style.left = `${(100 * t) / end}%`;
+    tick.title = `${ms(t)} · ${kind}${text ? " · " + text : ""}`;
+    strip.append(tick);
+  }
+  const legend = element("div", "llmw-insp-legend");
+  for (const kind of KINDS) {
+    if (!marks.some((m) => m[1] === kind)) continue;
+    const key = element("span", "llmw-insp-key", kind);
+    key.dataset.kind = kind;
+    legend.append(key);
+  }
+  const list = element("ol", "llmw-insp-marks");
+  for (const [t, kind, text] of marks) {
+    const item = element("li");
+    item.dataset.kind = kind;
+    item.append(element("span", "llmw-insp-t", ms(t)), element("span", "llmw-insp-kind", kind), element("code", "", text));
+    list.append(item);
+  }
+  box.append(strip, element("div", "llmw-insp-axis", `0 … ${ms(end)}`), legend, list);
+  return box;
+}
+
+function details(x) {
+  const box = element("div", "llmw-insp-details");
+  const f = x.figures || {};
+  const facts = [];
+  if (f.ttft_ms != null) facts.push(`first token ${ms(f.ttft_ms)}`);
+  if (f.tokens_per_s != null) facts.push(`${f.tokens_per_s.toFixed(1)} tokens/s`);
+  if (x.streamed && f.frames != null) facts.push(`${f.frames} events`);
+  if (x.total_ms != null) facts.push(`${ms(x.total_ms)} in all`);
+  if (x.retry_after_s != null) facts.push(`Retry-After: ${x.retry_after_s} s`);
+  if (facts.length) box.append(element("div", "llmw-insp-facts", facts.join(" · ")));
+
+  const request = element("section", "llmw-insp-part");
+  request.append(element("h4", "", "Request"), headerTable(x.request_headers));
+  if (x.body) request.append(element("pre", "llmw-insp-body", x.body));
+  const response = element("section", "llmw-insp-part");
+  response.append(element("h4", "", `Response ${x.status ?? "(none yet)"}`), headerTable(x.response_headers));
+  if (x.reply) response.append(element("pre", "llmw-insp-body", x.reply));
+  const parts = element("div", "llmw-insp-parts");
+  parts.append(request, response);
+  box.append(parts);
+  if (x.streamed) box.append(element("h4", "", "Stream timeline"), timelineView(x));
+
+  const actions = element("div", "llmw-insp-actions");
+  const shown = element("pre", "llmw-insp-code");
+  shown.hidden = true;
+  for (const [label, text] of [["Copy as curl", x.curl], ["Copy as Python", x.python]]) {
+    const button = element("button", "", label);
+    button.dataset.label = label;
+    button.addEventListener("click", () => {
+      shown.textContent = text;
+      shown.hidden = false;
+      copy(text, button);
+    });
+    actions.append(button);
+  }
+  box.append(actions, shown);
+  return box;
+}
+
+function render({ model, el }) {
+  el.classList.add("llmw-inspector");
+  const head = element("div", "llmw-insp-head");
+  const title = element("b", "", "Inspector");
+  const state = element("span", "llmw-insp-state");
+  head.append(title, state);
+  const list = element("div", "llmw-insp-list");
+  el.append(head, list);
+  const open = new Set(); // which exchanges the student opened, kept across redraws
+
+  function draw() {
+    const exchanges = model.get("exchanges");
+    const retries = exchanges.filter((x) => x.attempt > 0).length;
+    const watching = model.get("watching") ? "watching · " : "";
+    state.textContent = `${watching}${exchanges.length} request${exchanges.length === 1 ? "" : "s"}${retries ? ` · ${retries} retr${retries === 1 ? "y" : "ies"}` : ""}`;
+    list.replaceChildren(
+      ...exchanges.map((x, i) => {
+        const item = element("details", "llmw-insp-item");
+        item.open = open.has(i);
+        // Opened: Python reads the exchange then (a stream's events are parsed only now).
+        const ask = () => x.ended && !Object.keys(x.figures || {}).length && model.send({ type: "open", index: i });
+        item.addEventListener("toggle", () => {
+          if (item.open) {
+            open.add(i);
+            ask();
+          } else open.delete(i);
+        });
+        item.dataset.status = x.status == null ? "pending" : x.status < 400 ? "ok" : "error";
+        const summary = element("summary", "llmw-insp-summary");
+        const status = element("span", "llmw-insp-status", x.status == null ? "…" : String(x.status));
+        summary.append(status, element("span", "llmw-insp-method", x.method), element("span", "llmw-insp-url", x.url));
+        if (x.attempt > 0) summary.append(element("span", "llmw-insp-retry", `retry ${x.attempt}${x.waited_ms != null ? ` after ${ms(x.waited_ms)}` : ""}`));
+        if (x.streamed) summary.append(element("span", "llmw-insp-badge", x.ended ? "stream" : "streaming…"));
+        if (x.total_ms != null) summary.append(element("span", "llmw-insp-time", ms(x.total_ms)));
+        item.append(summary);
+        if (item.open) {
+          item.append(details(x));
+          ask(); // an exchange that ended while open
+        }
+        else item.addEventListener("toggle", () => item.open && item.children.length === 1 && item.append(details(x)), { once: true });
+        return item;
+      }),
+    );
+  }
+
+  model.on("change:exchanges", draw);
+  model.on("change:watching", draw);
+  draw();
+  return () => {
+    model.off("change:exchanges", draw);
+    model.off("change:watching", draw);
+  };
+}
+
+export default { render };

@@ -59,6 +59,9 @@ class Inspector(SavedView, anywidget.AnyWidget):
         sync=True
     )
     watching = traitlets.Bool(False, help="inside the `with` block").tag(sync=True)
+    opened = traitlets.List(
+        traitlets.Int(), help="the rows the student opened (a view drawn anew keeps them)"
+    ).tag(sync=True)
 
     MAX_REDRAWS_PER_SECOND = 10.0
 
@@ -115,13 +118,12 @@ class Inspector(SavedView, anywidget.AnyWidget):
         if index not in self._readings and exchange.ended is not None:
             self._readings[index] = read(exchange)
             self._views.pop(index, None)
-            self._redraw()
+            self._redraw(save=False)
         return self.exchanges[index]
 
     def refresh(self) -> None:
         """Draw every exchange now (a stream a task still reads is drawn as it ends)."""
-        self._redraw()
-        self._update_saved_view()
+        self._redraw(save=True)
 
     # -- the same request, to copy ---------------------------------------------------
 
@@ -147,18 +149,21 @@ class Inspector(SavedView, anywidget.AnyWidget):
 
     def _changed(self) -> None:
         """At most MAX_REDRAWS_PER_SECOND; a change in between is drawn when that is over
-        (in a script, with no loop to wait on, at the end of the block)."""
+        (in a script, with no loop to wait on, at the end of the block). A stream that
+        ends after the block (a task's) updates the saved view too."""
         wait = self._last + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
         if wait <= 0:
-            self._redraw()
+            self._redraw(save=not self.watching)
         elif self._pending is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 return
-            self._pending = loop.call_later(wait, self._redraw)
+            self._pending = loop.call_later(wait, self._redraw, not self.watching)
 
-    def _redraw(self) -> None:
+    def _redraw(self, save: bool = False) -> None:
+        """Sync the rows. `save` also updates the saved view, which makes the notebook draw
+        the widget anew: only when something ended, never as a row is opened."""
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
@@ -166,7 +171,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         self.redraws += 1
         exchanges = self.log.exchanges
         self.exchanges = [self._view(i, e, exchanges[:i]) for i, e in enumerate(exchanges)]
-        if not self.watching:
+        if save:
             self._update_saved_view()
 
     def _view(self, index: int, exchange: Exchange, before: list[Exchange]) -> dict[str, Any]:

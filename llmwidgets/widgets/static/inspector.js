@@ -22,15 +22,31 @@ async function copy(text, button) {
   setTimeout(() => (button.textContent = button.dataset.label), 1500);
 }
 
+// Headers every request carries for the transport or the SDK's own bookkeeping: folded,
+// so that the ones a student should read (the key, the content type, the limits) stand out.
+const ROUTINE = /^(x-stainless-|accept-encoding$|connection$|content-length$|host$|user-agent$|date$|server$|transfer-encoding$)/;
+
 function headerTable(rows) {
+  const box = element("div");
   const table = element("table", "llmw-insp-headers");
+  const more = element("table", "llmw-insp-headers");
   for (const [name, value, marked] of rows) {
     const row = element("tr");
     if (marked) row.className = "llmw-insp-marked";
     row.append(element("th", "", name), element("td", "", value));
-    table.append(row);
+    (ROUTINE.test(name) && !marked ? more : table).append(row);
   }
-  return table;
+  box.append(table);
+  if (more.rows.length) {
+    const toggle = element("button", "llmw-insp-more", `${more.rows.length} more (transport and SDK)`);
+    more.hidden = true;
+    toggle.addEventListener("click", () => {
+      more.hidden = !more.hidden;
+      toggle.textContent = more.hidden ? `${more.rows.length} more (transport and SDK)` : "fewer";
+    });
+    box.append(toggle, more);
+  }
+  return box;
 }
 
 function timelineView(x) {
@@ -112,41 +128,67 @@ function render({ model, el }) {
   head.append(title, state);
   const list = element("div", "llmw-insp-list");
   el.append(head, list);
-  const open = new Set(); // which exchanges the student opened, kept across redraws
+  // One <details> per exchange, kept across redraws: a click is never lost to a redraw,
+  // and an open row is drawn again only when what it shows has changed.
+  const rows = [];
+
+  function row(i) {
+    if (rows[i]) return rows[i];
+    const item = element("details", "llmw-insp-item");
+    const summary = element("summary", "llmw-insp-summary");
+    // Toggled here: inside a notebook's output the page's own click handling can swallow
+    // a <summary>'s default action (Enter and Space click it too).
+    summary.addEventListener("click", (event) => {
+      event.preventDefault();
+      item.open = !item.open;
+    });
+    item.append(summary);
+    const r = { item, summary, body: null, drawn: "", x: null };
+    item.open = model.get("opened").includes(i); // a view drawn anew opens what was open
+    item.addEventListener("toggle", () => {
+      if (item.open) fill(r, i);
+      const opened = new Set(model.get("opened"));
+      if (item.open === opened.has(i)) return;
+      item.open ? opened.add(i) : opened.delete(i);
+      model.set("opened", [...opened]);
+      model.save_changes();
+    });
+    list.append(item);
+    rows[i] = r;
+    return r;
+  }
+
+  function fill(r, i) {
+    const x = r.x;
+    // Opened: Python reads the exchange now (a stream's events are parsed only then).
+    if (x.ended && !Object.keys(x.figures || {}).length) model.send({ type: "open", index: i });
+    const drawn = JSON.stringify([x.status, x.ended, x.figures, (x.marks || []).length, x.reply.length]);
+    if (drawn === r.drawn && r.body) return;
+    r.drawn = drawn;
+    const body = details(x);
+    if (r.body) r.body.replaceWith(body);
+    else r.item.append(body);
+    r.body = body;
+  }
 
   function draw() {
     const exchanges = model.get("exchanges");
     const retries = exchanges.filter((x) => x.attempt > 0).length;
     const watching = model.get("watching") ? "watching · " : "";
     state.textContent = `${watching}${exchanges.length} request${exchanges.length === 1 ? "" : "s"}${retries ? ` · ${retries} retr${retries === 1 ? "y" : "ies"}` : ""}`;
-    list.replaceChildren(
-      ...exchanges.map((x, i) => {
-        const item = element("details", "llmw-insp-item");
-        item.open = open.has(i);
-        // Opened: Python reads the exchange then (a stream's events are parsed only now).
-        const ask = () => x.ended && !Object.keys(x.figures || {}).length && model.send({ type: "open", index: i });
-        item.addEventListener("toggle", () => {
-          if (item.open) {
-            open.add(i);
-            ask();
-          } else open.delete(i);
-        });
-        item.dataset.status = x.status == null ? "pending" : x.status < 400 ? "ok" : "error";
-        const summary = element("summary", "llmw-insp-summary");
-        const status = element("span", "llmw-insp-status", x.status == null ? "…" : String(x.status));
-        summary.append(status, element("span", "llmw-insp-method", x.method), element("span", "llmw-insp-url", x.url));
-        if (x.attempt > 0) summary.append(element("span", "llmw-insp-retry", `retry ${x.attempt}${x.waited_ms != null ? ` after ${ms(x.waited_ms)}` : ""}`));
-        if (x.streamed) summary.append(element("span", "llmw-insp-badge", x.ended ? "stream" : "streaming…"));
-        if (x.total_ms != null) summary.append(element("span", "llmw-insp-time", ms(x.total_ms)));
-        item.append(summary);
-        if (item.open) {
-          item.append(details(x));
-          ask(); // an exchange that ended while open
-        }
-        else item.addEventListener("toggle", () => item.open && item.children.length === 1 && item.append(details(x)), { once: true });
-        return item;
-      }),
-    );
+    exchanges.forEach((x, i) => {
+      const r = row(i);
+      r.x = x;
+      r.item.dataset.status = x.status == null ? "pending" : x.status < 400 ? "ok" : "error";
+      const status = element("span", "llmw-insp-status", x.status == null ? "…" : String(x.status));
+      const parts = [status, element("span", "llmw-insp-method", x.method), element("span", "llmw-insp-url", x.url)];
+      if (x.attempt > 0) parts.push(element("span", "llmw-insp-retry", `retry ${x.attempt}${x.waited_ms != null ? ` after ${ms(x.waited_ms)}` : ""}`));
+      if (x.streamed) parts.push(element("span", "llmw-insp-badge", x.ended ? "stream" : "streaming…"));
+      if (x.total_ms != null) parts.push(element("span", "llmw-insp-time", ms(x.total_ms)));
+      r.summary.replaceChildren(...parts);
+      if (r.item.open) fill(r, i);
+    });
+    while (rows.length > exchanges.length) rows.pop().item.remove();
   }
 
   model.on("change:exchanges", draw);

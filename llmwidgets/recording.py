@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -60,13 +61,19 @@ class Exchange:
     @property
     def events(self) -> list[tuple[float, str]]:
         """A stream's `data:` payloads with when each arrived (`[DONE]` included), as the
-        SDK read them. Empty for a compressed stream, which is never taken apart here."""
-        if self.response_headers.get("content-encoding", "identity") != "identity":
+        SDK read them. A gzip or deflate body (a proxy's choice) is unpacked piece by
+        piece, keeping each piece's time; one in another encoding gives none."""
+        encoding = self.response_headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "deflate"):
             return []
+        unpack = None if encoding == "identity" else zlib.decompressobj(47)  # gzip or zlib
         found: list[tuple[float, str]] = []
         pending = b""
         for when, piece in self.frames:
-            pending += piece
+            try:
+                pending += unpack.decompress(piece) if unpack is not None else piece
+            except zlib.error:
+                return found
             *lines, pending = pending.split(b"\n")
             found += [
                 (when, line[5:].strip().decode("utf-8", "replace"))

@@ -125,3 +125,18 @@ def test_a_limit_stops_a_runaway_loop_as_a_connection_error(loopback):
     assert len(log.exchanges) == 2 and len(loopback.requests) == 2
     watched.close()
     client.close()
+
+
+def test_a_gzipped_stream_is_read_piece_by_piece():
+    import gzip
+
+    from llmwidgets.recording import Exchange
+
+    body = b"".join(f'data: {{"n": {i}}}\n\n'.encode() for i in range(3)) + b"data: [DONE]\n\n"
+    packed = gzip.compress(body)
+    exchange = Exchange("POST", "/v1/chat/completions", {"stream": True}, {}, sent=0.0)
+    exchange.response_headers = {"content-encoding": "gzip"}
+    exchange.frames = [(1.0, packed[:10]), (2.0, packed[10:])]
+    assert [data for _, data in exchange.events] == ['{"n": 0}', '{"n": 1}', '{"n": 2}', "[DONE]"]
+    exchange.response_headers = {"content-encoding": "br"}  # no brotli here: nothing made up
+    assert exchange.events == []

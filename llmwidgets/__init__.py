@@ -40,6 +40,7 @@ _EXPORTS = {
     "Compare": "widgets.compare",
     "Playground": "widgets.playground",
     "Inspector": "widgets.inspector",
+    "TokenView": "widgets.token_view",
     "inspect": "widgets.inspector",
     "compare": "widgets.compare",
     "Conversation": "conversation",
@@ -115,3 +116,4 @@ if TYPE_CHECKING:
     from .widgets.quiz import Quiz, quiz
     from .widgets.selector import ProviderSelector
     from .widgets.session import chat
+    from .widgets.token_view import TokenView

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import tiktoken
 
-__all__ = ["count_message_tokens", "count_tokens", "encoding_for"]
+__all__ = ["count_message_tokens", "count_tokens", "encoding_for", "pieces", "sandbox_pieces"]
 
 _ENCODINGS = ("o200k_base", "cl100k_base")
 # Models before the GPT-4o family use cl100k_base; everything newer, and non-OpenAI models
@@ -93,3 +93,23 @@ def count_message_tokens(messages: list[dict[str, Any]], model: str = "gpt-4o") 
                 if key == "name":
                     total += 1
     return total
+
+
+def pieces(text: str, model: str = "gpt-4o") -> list[tuple[int, str]]:
+    """`text` as OpenAI's tokenizer for `model` cuts it: (id, the piece of text) each. A
+    piece that ends inside a character (emoji, CJK) shows as "�" until the next one."""
+    encoding = encoding_for(model)
+    ids = encoding.encode(text, disallowed_special=())
+    return [(i, encoding.decode_single_token_bytes(i).decode("utf-8", "replace")) for i in ids]
+
+
+def sandbox_pieces(client: Any, text: str) -> list[tuple[int, str]]:
+    """`text` as the sandbox's model (SmolLM2) cuts it, from the sandbox's `/tokenize`
+    route (llama.cpp server's, not the OpenAI API's), asked through the SDK's client."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(str(client.base_url))
+    root = f"{url.scheme}://{url.netloc}"
+    body = {"content": text, "with_pieces": True}
+    found = client.post(f"{root}/tokenize", body=body, cast_to=object)
+    return [(t["id"], t["piece"]) for t in found["tokens"]]

@@ -7,6 +7,7 @@ display id (`SavedView`), so that what is saved with the notebook is updated wit
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 __all__ = ["SavedView", "figures_line", "split_bundle"]
@@ -20,7 +21,12 @@ def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 class SavedView:
     """Mixin for a widget whose saved view must follow it: shown with a display id, and
-    `_update_saved_view()` after each change worth keeping (an answer, a finished grid)."""
+    `_update_saved_view()` after each change worth keeping (an answer, a finished grid).
+
+    Updating a display makes the notebook draw the widget anew, under the student's hands:
+    text typed in it and its focus would be lost. So in a kernel the update waits for the
+    next cell to run (IPython's `pre_run_cell`), when the student is elsewhere; nbclient
+    and papermill apply it to the earlier cell's output by its display id."""
 
     def _bundle(self) -> dict[str, Any]:
         # the widget's own _repr_mimebundle_: the live view plus its HTML and text
@@ -34,8 +40,39 @@ class SavedView:
         )
 
     def _update_saved_view(self) -> None:
+        if not self.__dict__.get("_saved_views"):
+            return
+        shell = _shell()
+        if shell is None:  # no kernel to wait for: now
+            self._write_saved_view()
+            return
+        _waiting.add(self)
+        if not _hooked:
+            shell.events.register("pre_run_cell", _write_waiting)
+            _hooked.append(shell)
+
+    def _write_saved_view(self) -> None:
         for handle in self.__dict__.get("_saved_views", []):
             handle.update(self._bundle(), raw=True)
+
+
+_waiting: weakref.WeakSet[SavedView] = weakref.WeakSet()
+_hooked: list[Any] = []  # the shell our hook is registered with (once)
+
+
+def _write_waiting(*_info: Any) -> None:
+    """Before a cell runs: write the saved views that changed since the last one."""
+    for widget in list(_waiting):
+        widget._write_saved_view()
+    _waiting.clear()
+
+
+def _shell() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    return get_ipython()
 
 
 def figures_line(

@@ -41,6 +41,7 @@ _EXPORTS = {
     "Playground": "widgets.playground",
     "Inspector": "widgets.inspector",
     "TokenView": "widgets.token_view",
+    "EmbeddingsExplorer": "widgets.embeddings",
     "inspect": "widgets.inspector",
     "compare": "widgets.compare",
     "Conversation": "conversation",
@@ -109,6 +110,7 @@ if TYPE_CHECKING:
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
     from .widgets.compare import Compare, compare
+    from .widgets.embeddings import EmbeddingsExplorer
     from .widgets.inspector import Inspector, inspect
     from .widgets.magics import load_ipython_extension, unload_ipython_extension
     from .widgets.meter import CostMeter, session_meter

@@ -6,6 +6,7 @@
 | `chat`          | `Chat`: a conversation, streamed, edited, forked, as `messages` |
 | `compare`       | `compare()`: one prompt to several lanes at once, and a word diff |
 | `inspector`     | `inspect(client)`: each HTTP exchange, a stream's timeline, curl and Python |
+| `embeddings`    | `EmbeddingsExplorer`: a similarity heatmap, a 2-D map, nearest texts |
 | `token_view`    | `TokenView`: a tokenizer's cut, or an answer's tokens by probability |
 | `playground`    | `Playground`: every request parameter as a control, the request beside it |
 | `bundle`        | the static (HTML and text) view every widget adds for nbconvert  |

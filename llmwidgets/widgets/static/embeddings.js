@@ -31,11 +31,21 @@ function render({ model, el }) {
   const box = element("input");
   box.placeholder = "Type a query and press Enter: its nearest texts are marked";
   box.setAttribute("aria-label", "query");
+  box.value = model.get("query"); // a view drawn anew shows the last query
   const found = element("ol", "llmw-embed-found");
   search.append(box);
+  const ask = () => box.value.trim() && model.send({ type: "query", text: box.value });
   search.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (box.value.trim()) model.send({ type: "query", text: box.value });
+    ask();
+  });
+  // Enter here is the query's, not the notebook's (which would take it as a command).
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      event.stopPropagation();
+      ask();
+    }
   });
   const hint = element("div", "llmw-embed-hint");
   el.append(title, error, search, found, panes, hint);
@@ -43,7 +53,7 @@ function render({ model, el }) {
   function drawHeat(texts, matrix, near) {
     const n = texts.length;
     const grid = element("div", "llmw-embed-grid");
-    grid.style.gridTemplateColumns = `minmax(6em, 14em) repeat(${n}, 1fr)`;
+    grid.style.gridTemplateColumns = `minmax(6em, 14em) repeat(${n}, minmax(12px, 30px))`;
     grid.append(element("span"));
     for (let j = 0; j < n; j++) grid.append(element("span", "llmw-embed-col", String(j + 1)));
     matrix.forEach((row, i) => {

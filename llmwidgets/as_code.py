@@ -30,10 +30,12 @@ def python_code(client: Any, arguments: dict[str, Any], path: str = "/chat/compl
             ["for model in models:", "    print(model.id)"],
         )
     elif path.endswith("/embeddings"):
-        call = ["response = client.embeddings.create(", *_arguments(arguments), ")"]
+        # The SDK asks for base64 on its own and decodes it; a script asking so gets text.
+        asked = {k: v for k, v in arguments.items() if (k, v) != ("encoding_format", "base64")}
+        call = ["response = client.embeddings.create(", *_arguments(asked, "embeddings"), ")"]
         show = ['print(len(response.data), "vectors of", len(response.data[0].embedding))']
     else:
-        call = ["response = client.chat.completions.create(", *_arguments(arguments), ")"]
+        call = ["response = client.chat.completions.create(", *_arguments(arguments, "chat"), ")"]
         show = _chat_show(arguments)
         if arguments.get("logprobs") and not arguments.get("stream"):
             imports = ["import math", *imports]
@@ -49,8 +51,25 @@ def python_code(client: Any, arguments: dict[str, Any], path: str = "/chat/compl
     )
 
 
-def _arguments(arguments: dict[str, Any]) -> list[str]:
-    return [f"    {name}={_python(value, 4)}," for name, value in arguments.items()]
+def _arguments(arguments: dict[str, Any], endpoint: str) -> list[str]:
+    """Keyword arguments; a field the SDK's method does not name (a provider's own, such as
+    OpenRouter's `provider`) goes in `extra_body`, as the SDK asks."""
+    known = _sdk_parameters(endpoint)
+    named = {k: v for k, v in arguments.items() if k in known}
+    extra = {k: v for k, v in arguments.items() if k not in known}
+    if extra:
+        named["extra_body"] = extra
+    return [f"    {name}={_python(value, 4)}," for name, value in named.items()]
+
+
+def _sdk_parameters(endpoint: str) -> set[str]:
+    import inspect
+
+    from openai.resources.chat.completions import Completions
+    from openai.resources.embeddings import Embeddings
+
+    method = Completions.create if endpoint == "chat" else Embeddings.create
+    return set(inspect.signature(method).parameters) - {"self"}
 
 
 def _chat_show(arguments: dict[str, Any]) -> list[str]:
@@ -62,7 +81,7 @@ def _chat_show(arguments: dict[str, Any]) -> list[str]:
             "    if chunk.usage:  # the last chunk, when stream_options asks for it",
             '        print("\\n", chunk.usage)',
         ]
-    if arguments.get("n", 1) > 1:
+    if (arguments.get("n") or 1) > 1:
         show = [
             "for choice in response.choices:",
             '    print(f"--- choice {choice.index}")',

@@ -18,6 +18,7 @@ does, retries included (each one is a request of its own, numbered by the SDK's
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ _WATCHING: ContextVar[Mapping[int, Recording]] = ContextVar(
     "llmwidgets_watching", default=MappingProxyType({})
 )
 _LOCK = threading.Lock()
+_KEYS = itertools.count(1)  # owner keys (an object's id can be reused once it is freed)
 # HTTP client -> the owner key its dispatcher reports to (a twin reports to its original)
 _OWNER_OF: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
@@ -55,7 +57,7 @@ def _hook(client: Any, owner: int | None = None) -> int:
         known = _OWNER_OF.get(http)
         if known is not None:
             return known
-        key = owner if owner is not None else id(http)
+        key = owner if owner is not None else next(_KEYS)
         if isinstance(client, openai.AsyncOpenAI):
             on_request, on_response = _async_dispatchers(key)
         else:
@@ -119,7 +121,8 @@ class Watch:
         self._tokens: list[Token[Mapping[int, Recording]]] = []
 
     def __enter__(self) -> Watch:
-        self._tokens.append(_WATCHING.set({**_WATCHING.get(), self._key: self.log}))
+        watching = MappingProxyType({**_WATCHING.get(), self._key: self.log})
+        self._tokens.append(_WATCHING.set(watching))
         return self
 
     def __exit__(
@@ -128,7 +131,13 @@ class Watch:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        _WATCHING.reset(self._tokens.pop())
+        token = self._tokens.pop()
+        try:
+            _WATCHING.reset(token)
+        except ValueError:  # left in another context (another task): stop watching there
+            watching = dict(_WATCHING.get())
+            watching.pop(self._key, None)
+            _WATCHING.set(MappingProxyType(watching))
 
     async def __aenter__(self) -> Watch:
         return self.__enter__()

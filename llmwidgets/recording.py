@@ -17,7 +17,9 @@ never enter a record: the `Authorization` header is not kept, and text is redact
 from __future__ import annotations
 
 import json
+import logging
 import time
+import weakref
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Exchange", "Recording", "record", "retry_after_seconds"]
 
 ClientT = TypeVar("ClientT")
+_log = logging.getLogger(__name__)
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key"})
 
 
@@ -122,7 +125,10 @@ class Recording:
     exchanges: list[Exchange] = field(default_factory=list)
     limit: int | None = None  # refuse any request past this many (a loop's backstop)
     on_change: Callable[[], None] | None = None  # told of each request, response and end
-    _open: dict[int, Exchange] = field(default_factory=dict, repr=False)
+    # requests sent and not yet answered, by the request object itself (an id can be reused)
+    _open: weakref.WeakKeyDictionary[Any, Exchange] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
 
     def to(self, path_suffix: str, method: str = "POST") -> list[Exchange]:
         """The exchanges with one endpoint, e.g. `to("/chat/completions")`."""
@@ -151,11 +157,11 @@ class Recording:
             hidden=tuple(k.lower() for k in request.headers if k.lower() in _SECRET_HEADERS),
         )
         self.exchanges.append(exchange)
-        self._open[id(request)] = exchange
+        self._open[request] = exchange
         self.changed()
 
     def on_response(self, response: Any) -> Exchange | None:
-        exchange = self._open.pop(id(response.request), None)
+        exchange = self._open.pop(response.request, None)
         if exchange is None:
             return None
         exchange.status = response.status_code
@@ -176,8 +182,12 @@ class Recording:
             self.changed()
 
     def changed(self) -> None:
+        """Tell whoever draws the log. A drawing bug must never break the call watched."""
         if self.on_change is not None:
-            self.on_change()
+            try:
+                self.on_change()
+            except Exception:
+                _log.exception("drawing a recorded exchange failed")
 
     def after_headers(self, response: Any) -> Exchange | None:
         """A response's headers have come: note them, and a stream's pieces as the SDK

@@ -97,10 +97,18 @@ def count_message_tokens(messages: list[dict[str, Any]], model: str = "gpt-4o") 
 
 def pieces(text: str, model: str = "gpt-4o") -> list[tuple[int, str]]:
     """`text` as OpenAI's tokenizer for `model` cuts it: (id, the piece of text) each. A
-    piece that ends inside a character (emoji, CJK) shows as "�" until the next one."""
+    character split over several tokens (an emoji, CJK) is shown on the token that
+    completes it; the tokens before hold "" (they carry only part of its bytes)."""
     encoding = encoding_for(model)
-    ids = encoding.encode(text, disallowed_special=())
-    return [(i, encoding.decode_single_token_bytes(i).decode("utf-8", "replace")) for i in ids]
+    found, pending = [], b""
+    for token_id in encoding.encode(text, disallowed_special=()):
+        pending += encoding.decode_single_token_bytes(token_id)
+        try:
+            piece, pending = pending.decode("utf-8"), b""
+        except UnicodeDecodeError:
+            piece = ""  # the character goes on in the next token
+        found.append((token_id, piece))
+    return found
 
 
 def sandbox_pieces(client: Any, text: str) -> list[tuple[int, str]]:

@@ -6,9 +6,10 @@ as a `curl` command.
     print(as_curl(exchange, "GROQ_API_KEY"))
 
 The timeline is read from the `data:` lines as the SDK read them (`Exchange.events`), with
-when each arrived; a long stream keeps every landmark and a sample of its chunks, so that
-5,000 chunks draw as quickly as 50. The curl command names the key's variable, never the
-key (`-H "Authorization: Bearer $GROQ_API_KEY"`).
+when each was read (a program slow to read a stream makes its moments late). A long
+stream keeps every landmark and a sample of its chunks, so that 5,000 chunks draw as
+quickly as 50. The curl command names the key's variable, never the key
+(`-H "Authorization: Bearer $GROQ_API_KEY"`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .recording import Exchange
+from .redaction import redact
 
 __all__ = ["MAX_MARKS", "Mark", "Reading", "as_curl", "attempt_of", "is_highlighted", "read"]
 
@@ -42,7 +44,7 @@ class Reading:
     marks: list[Mark]
     text: str  # a stream's text, joined from its deltas (the first choice)
     ttft_ms: float | None  # from sending to the first chunk that carried text
-    tokens_per_s: float | None  # chunks with text, after the first, per second
+    tokens_per_s: float | None  # tokens after the first (usage's count), per second
     total_ms: float | None  # from sending to the end of the body
     frames: int  # server-sent events, [DONE] included
 
@@ -60,6 +62,7 @@ def read(exchange: Exchange) -> Reading:
     if exchange.frames:
         marks.append(Mark(since(exchange.frames[0][0]), "first byte"))
     events: list[Mark] = []  # in the order they came (many can share a millisecond)
+    usage: dict[str, Any] = {}
     texts: list[str] = []
     token_times: list[float] = []
     found = exchange.events
@@ -70,10 +73,11 @@ def read(exchange: Exchange) -> Reading:
         chunk = _json(data)
         if not isinstance(chunk, dict):
             continue
-        if chunk.get("usage") and not chunk.get("choices"):
-            events.append(Mark(since(when), "usage", _usage_text(chunk["usage"])))
-            continue
         text = _delta_text(chunk)
+        if chunk.get("usage") and not text:  # LiteLLM's usage chunk keeps a choice: no text
+            usage = chunk["usage"] if isinstance(chunk["usage"], dict) else {}
+            events.append(Mark(since(when), "usage", _usage_text(usage)))
+            continue
         if text:
             token_times.append(when)
             texts.append(_first_choice_text(chunk))
@@ -85,11 +89,13 @@ def read(exchange: Exchange) -> Reading:
         kept = {chunks[int(i * step)] for i in range(MAX_MARKS - 1)} | {chunks[-1]}
         events = [m for i, m in enumerate(events) if m.kind != "chunk" or i in kept]
     spread = token_times[-1] - token_times[0] if token_times else 0.0
+    # Tokens as the provider counted them (the usage chunk), else one per chunk with text.
+    tokens = usage.get("completion_tokens") or len(token_times)
     return Reading(
-        marks=marks + events,
+        marks=sorted(marks + events, key=lambda m: m.t_ms),  # stable: ties keep their order
         text="".join(texts),
         ttft_ms=since(token_times[0]) if token_times else None,
-        tokens_per_s=(len(token_times) - 1) / spread if spread > 0 else None,
+        tokens_per_s=(tokens - 1) / spread if spread > 0 and tokens > 1 else None,
         total_ms=since(exchange.ended) if exchange.ended is not None else None,
         frames=len(found),
     )
@@ -119,7 +125,7 @@ def as_curl(exchange: Exchange, key_env: str | None) -> str:
     if exchange.body is not None:
         lines.append('-H "Content-Type: application/json"')
         lines.append(f"-d {shlex.quote(json.dumps(exchange.body, ensure_ascii=False))}")
-    return " \\\n  ".join(lines)
+    return redact(" \\\n  ".join(lines))
 
 
 def _delta_text(chunk: dict[str, Any]) -> str:

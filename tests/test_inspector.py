@@ -130,3 +130,69 @@ def test_the_saved_view_says_each_exchange_in_a_line(loopback):
     assert text[0] == "Inspector"
     assert text[1].startswith("GET /v1/models → 429")
     assert text[2].startswith("GET /v1/models → 200 · retry 1 after")
+
+
+def test_what_a_student_pastes_is_redacted_and_odd_requests_still_export(loopback, canary_key):
+    client = client_of(loopback, canary_key, max_retries=0)
+    pasted = [{"role": "user", "content": f"my key is {canary_key}"}]
+    with llmwidgets.inspect(client) as wire:
+        client.chat.completions.create(model="m", messages=pasted, n=None)  # None: unset
+        loopback.fail_next(400, "bad request on purpose")
+        with pytest.raises(openai.BadRequestError):
+            client.chat.completions.create(model="m", messages=pasted, stream=True)
+    for index in range(2):
+        view = wire.details(index)
+        assert view["curl"] and view["python"].startswith("import os")
+    shown = json.dumps(wire.get_state(), default=str) + wire.curl(0) + wire.python(0)
+    assert canary_key not in shown and "[redacted]" in wire.curl(0)
+    assert "bad request on purpose" in wire.exchanges[1]["reply"]  # a stream's error, whole
+
+
+def test_a_stream_left_unread_can_still_be_opened(loopback):
+    loopback.stream_pieces = [f"w{i} " for i in range(300)]
+    client = client_of(loopback)
+    with llmwidgets.inspect(client) as wire:
+        stream = client.chat.completions.create(**ASK, stream=True)
+        next(iter(stream))  # one chunk read, then left as it is
+    view = wire.details(0)
+    assert not view["ended"] and view["marks"][0][1] == "sent"
+    stream.close()
+
+
+def test_a_usage_chunk_that_keeps_a_choice_is_still_the_usage():
+    from llmwidgets.recording import Exchange
+    from llmwidgets.wire import read
+
+    events = [
+        {"choices": [{"index": 0, "delta": {"content": "Hi"}}]},
+        {"choices": [{"index": 0, "delta": {"content": " there"}}]},
+        # LiteLLM's last chunk: usage, and a choice with an empty delta
+        {"choices": [{"index": 0, "delta": {}}], "usage": {"completion_tokens": 2}},
+    ]
+    exchange = Exchange("POST", "/v1/chat/completions", {"stream": True}, {}, sent=0.0)
+    exchange.frames = [
+        (0.1 * (i + 1), f"data: {json.dumps(e)}\n\n".encode()) for i, e in enumerate(events)
+    ] + [(0.5, b"data: [DONE]\n\n")]
+    reading = read(exchange)
+    assert [m.kind for m in reading.marks] == [
+        "sent",
+        "first byte",
+        "first token",
+        "chunk",
+        "usage",
+        "done",
+    ]
+    assert reading.text == "Hi there" and reading.tokens_per_s == pytest.approx(10.0)
+
+
+def test_python_for_embeddings_and_a_providers_own_fields():
+    from llmwidgets.as_code import python_code
+
+    client = openai.OpenAI(base_url="https://openrouter.ai/api/v1", api_key="x")
+    script = python_code(
+        client, {"model": "m", "input": ["a"], "encoding_format": "base64"}, "/v1/embeddings"
+    )
+    assert "encoding_format" not in script  # the SDK asks for base64 itself, and decodes it
+    chat = python_code(client, {"model": "m", "messages": [], "provider": {"sort": "price"}})
+    assert 'extra_body={"provider": {"sort": "price"}}' in chat
+    compile(chat, "<chat>", "exec")

@@ -43,10 +43,12 @@ def test_an_answer_shows_each_token_with_its_probability_and_rivals(sandbox):
 
 def test_a_streamed_reply_works_too(sandbox):
     run = StreamRun().start(
-        sandbox, QUESTION, model="smollm2-135m-instruct", max_tokens=3, logprobs=True
+        sandbox, QUESTION, model="smollm2-135m-instruct", max_tokens=3, temperature=0, logprobs=True
     )
     view = llmwidgets.TokenView(run.reply)
-    assert view.groups[0]["count"] == run.reply.usage["completion_tokens"]
+    streamed = run.reply.completion.choices[0].logprobs.content  # joined from the chunks
+    assert [t["text"] for t in view.groups[0]["tokens"]] == [t.token for t in streamed]
+    assert "".join(t.token for t in streamed) == run.reply.text
 
 
 def test_a_provider_that_drops_logprobs_gets_one_line(sandbox_url):
@@ -81,3 +83,21 @@ def test_messages_are_counted_with_their_framing():
     assert view.title.startswith(f"{total} prompt tokens") and f"{text} of text" in view.title
     roles = len(messages)  # "system" and "user" are one token each
     assert total - text == roles + 3 * len(messages) + 3
+
+
+def test_a_character_split_over_tokens_shows_on_the_token_that_completes_it():
+    from llmwidgets.tokens import pieces
+
+    found = pieces("fox 🦊", model="gpt-4o")
+    assert "".join(piece for _, piece in found) == "fox 🦊"
+    assert "�" not in "".join(piece for _, piece in found)
+
+
+def test_wrong_input_is_one_readable_error(sandbox_url):
+    with pytest.raises(TypeError, match=r"TokenView\.tokenize"):
+        llmwidgets.TokenView("a text")
+    with pytest.raises(TypeError, match="a text or a messages list"):
+        llmwidgets.TokenView.tokenize(["not a message"])
+    groq = llmwidgets.connect("groq", base_url="https://api.groq.com/openai/v1", api_key="x")
+    with pytest.raises(ValueError, match="Only the sandbox"):
+        llmwidgets.TokenView.tokenize("hi", client=groq)

@@ -33,7 +33,7 @@ from ..as_code import python_code
 from ..client import provider_of, rehearsal_of
 from ..inspection import Watch
 from ..recording import Exchange, Recording
-from ..redaction import redact
+from ..redaction import redact, register_key
 from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
 from .bundle import SavedView, split_bundle
 
@@ -67,6 +67,8 @@ class Inspector(SavedView, anywidget.AnyWidget):
 
     def __init__(self, client: Any, *, limit: int | None = None) -> None:
         super().__init__()
+        # A client made with the SDK alone has a key `keys` never saw: hide it all the same.
+        register_key(str(getattr(client, "api_key", "") or ""))
         self._client = client
         self._watch = Watch(client, limit=limit)
         self._watch.log.on_change = self._changed
@@ -115,7 +117,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         its text, time to first token and tokens per second. The page asks for this when
         a row is opened; nothing is parsed before, so watching costs the stream nothing."""
         exchange = self.log.exchanges[index]
-        if index not in self._readings and exchange.ended is not None:
+        if index not in self._readings or exchange.ended is None:  # unfinished: read again
             self._readings[index] = read(exchange)
             self._views.pop(index, None)
             self._redraw(save=False)
@@ -135,7 +137,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         """Exchange `index` as a Python script with the official SDK."""
         exchange = self.log.exchanges[index]
         body = exchange.body if isinstance(exchange.body, dict) else {}
-        return python_code(self._client, body, exchange.path)
+        return redact(python_code(self._client, body, exchange.path))
 
     def _key_env(self) -> str | None:
         if rehearsal_of(self._client) is not None:
@@ -184,8 +186,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
             if e.url == exchange.url and attempt_of(e) == attempt - 1 and e.received is not None
         ]
         waited = (exchange.sent - answered[-1]) * 1000 if attempt and answered else None
-        whole = exchange.status is not None and not exchange.streamed
-        ended = exchange.ended is not None or whole
+        ended = exchange.ended is not None  # a whole body once it is read, a stream at its end
         view: dict[str, Any] = {
             "method": exchange.method,
             "url": exchange.url,
@@ -206,20 +207,25 @@ class Inspector(SavedView, anywidget.AnyWidget):
             "total_ms": (exchange.ended - exchange.sent) * 1000 if exchange.ended else None,
             "marks": [],
             "figures": {},
-            "curl": self.curl(index),
-            "python": self.python(index),
+            "curl": "",
+            "python": "",
         }
         reading = self._readings.get(index)
-        if reading is not None:
-            view["marks"] = [[m.t_ms, m.kind, m.text] for m in reading.marks]
+        if reading is not None:  # opened: everything, the exports too
+            view["marks"] = [[m.t_ms, m.kind, redact(m.text)] for m in reading.marks]
             view["figures"] = {
                 "ttft_ms": reading.ttft_ms,
                 "tokens_per_s": reading.tokens_per_s,
                 "frames": reading.frames,
             }
-            if exchange.streamed:
+            if exchange.streamed and (exchange.status or 0) >= 400:  # an error, not events
+                body = b"".join(piece for _, piece in exchange.frames)
+                view["reply"] = redact(body.decode("utf-8", "replace"))[:_MAX_BODY]
+            elif exchange.streamed:
                 view["reply"] = redact(reading.text)
-        if ended:
+            view["curl"] = self.curl(index)
+            view["python"] = _or_why(lambda: self.python(index))
+        if ended and reading is not None:
             self._views[index] = view
         return view
 
@@ -236,7 +242,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         """The live view, and each exchange in one line (plus its timeline's landmarks)."""
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
         for index, exchange in enumerate(self.log.exchanges):  # a saved view shows it all
-            if exchange.streamed and exchange.ended is not None and index not in self._readings:
+            if exchange.streamed and index not in self._readings:
                 self.details(index)
         lines = [_line(v) for v in self.exchanges] or ["(nothing sent yet)"]
         bundle["text/html"] = (
@@ -266,6 +272,14 @@ def _line(view: dict[str, Any]) -> str:
     if view.get("total_ms") is not None:
         parts.append(f"{view['total_ms']:.0f} ms in all")
     return " · ".join(parts)
+
+
+def _or_why(write: Any) -> str:
+    """An export, or in one line why there is none (it must never break the view)."""
+    try:
+        return str(write())
+    except Exception as failure:
+        return f"# no Python for this request: {type(failure).__name__}: {failure}"
 
 
 def _shown(value: Any) -> str:

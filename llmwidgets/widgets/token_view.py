@@ -58,6 +58,11 @@ class TokenView(anywidget.AnyWidget):
         if completion is None:
             return
         completion = getattr(completion, "completion", completion)  # a Reply holds one
+        if not hasattr(completion, "choices"):
+            raise TypeError(
+                "TokenView(...) takes a chat completion (asked with logprobs=True); for a "
+                "text, TokenView.tokenize(text)"
+            )
         choices = completion.choices
         content = None
         if len(choices) > choice and choices[choice].logprobs is not None:
@@ -65,7 +70,8 @@ class TokenView(anywidget.AnyWidget):
         self.mode = "logprobs"
         if not content:
             self.title = f"{completion.model}: no token probabilities"
-            self.note = _NO_LOGPROBS
+            empty = content is not None  # asked for, and the answer had no tokens at all
+            self.note = "The answer is empty: no tokens to show." if empty else _NO_LOGPROBS
             return
         tokens = [
             {
@@ -92,6 +98,18 @@ class TokenView(anywidget.AnyWidget):
     ) -> TokenView:
         """`text` (or each message of a `messages` list) in tokens: OpenAI's tokenizer for
         `model`, or with `client` (the sandbox) the sandbox model's own."""
+        if client is not None:
+            from ..client import provider_id_of, rehearsal_of
+
+            if provider_id_of(client) not in ("sandbox", "local") and not rehearsal_of(client):
+                raise ValueError(
+                    "Only the sandbox (and llama.cpp servers) cut text on request (/tokenize); "
+                    "for another provider's tokens, TokenView.tokenize(text, model=...)"
+                )
+        if not isinstance(text, str) and not (
+            isinstance(text, list) and all(isinstance(m, dict) for m in text)
+        ):
+            raise TypeError("tokenize() takes a text or a messages list of dicts")
         cut = (
             (lambda t: sandbox_pieces(client, t))
             if client is not None

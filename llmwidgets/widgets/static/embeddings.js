@@ -41,7 +41,7 @@ function render({ model, el }) {
   });
   // Enter here is the query's, not the notebook's (which would take it as a command).
   box.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
+    if (event.key === "Enter" && !event.isComposing) {
       event.preventDefault();
       event.stopPropagation();
       ask();

@@ -74,6 +74,7 @@ function render({ model, el }) {
             box.addEventListener("keydown", (event) => {
               if (event.key === "Enter" || event.key === " ") {
                 event.preventDefault();
+                event.stopPropagation(); // the token's, not the notebook's
                 pick();
               }
             });

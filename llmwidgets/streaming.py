@@ -106,6 +106,16 @@ class StreamAccumulator:
         count = max(self._choices, default=-1) + 1
         return [self.text(index) for index in range(count)]
 
+    def tool_calls(self, index: int = 0) -> list[tuple[str | None, str, str]]:
+        """A choice's tool calls so far, in order: (id, name, arguments written so far)."""
+        draft = self._choices.get(index)
+        if draft is None:
+            return []
+        return [
+            (slot["id"], slot["name"], "".join(slot["arguments"]))
+            for _, slot in sorted(draft.tool_calls.items())
+        ]
+
     @property
     def finish_reason(self) -> str | None:
         draft = self._choices.get(0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import html
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,6 +30,7 @@ import anywidget
 import traitlets
 
 from ..running import Reply, StreamRun
+from ..structured import LiveJSON, schemas_for
 from .bundle import split_bundle
 
 if TYPE_CHECKING:
@@ -70,13 +72,23 @@ class StreamCell(anywidget.AnyWidget):
     usage = traitlets.Dict(
         help="prompt, completion, total (and cached) tokens; `estimated` when counted here"
     ).tag(sync=True)
+    json_check = traitlets.Dict(
+        help="the answer against the request's response_format: state, summary, marked HTML"
+    ).tag(sync=True)
+    tool_calls: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="each tool call so far: id, name, arguments, and its check against the tool's schema"
+    ).tag(sync=True)
 
     MAX_REDRAWS_PER_SECOND: ClassVar[float] = 30.0
+    # Validating costs more than drawing (jsonschema on the value so far): less often.
+    MAX_CHECKS_PER_SECOND: ClassVar[float] = 10.0
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._run = StreamRun(self._draw, self._finish, max_per_second=self.MAX_REDRAWS_PER_SECOND)
         self._display: Any = None  # an IPython DisplayHandle, once shown by `show()`
+        self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
+        self._checked_at = 0.0
         self.on_msg(self._on_frontend_message)
 
     @property
@@ -111,6 +123,7 @@ class StreamCell(anywidget.AnyWidget):
         self.llm_model = str(params.get("model", ""))
         self.stoppable = not wait
         self.status = "waiting"
+        self._checks = schemas_for(params)
         try:
             self._run.start(client, messages, provider=provider, meter=meter, wait=wait, **params)
         except BaseException:
@@ -147,6 +160,35 @@ class StreamCell(anywidget.AnyWidget):
             self.text = acc.text()
             self.ttft_s = acc.time_to_first_token
             self.tokens_per_s = acc.tokens_per_second()
+            now = time.perf_counter()
+            due = now - self._checked_at >= 1.0 / self.MAX_CHECKS_PER_SECOND
+            if any(self._checks) and due and acc.first_token_at is not None:
+                self._checked_at = now
+                self._check(self.text, acc.tool_calls())
+
+    def _check(
+        self, text: str, calls: list[tuple[str | None, str, str]], finish_reason: str | None = None
+    ) -> None:
+        """The answer and each tool call against what the request asked for; with a
+        `finish_reason`, the stream has ended and everything is judged in full."""
+        answer, tools = self._checks
+        finished = finish_reason is not None
+        if answer is not None and (text or finished) and not calls:
+            self.json_check = answer.read(
+                text, finished=finished, finish_reason=finish_reason
+            ).as_dict()
+        drawn = []
+        for call_id, name, arguments in calls:
+            check = tools.get(name) or LiveJSON(None, name=name)
+            verdict = check.read(
+                arguments, finished=finished, finish_reason=finish_reason
+            ).as_dict()
+            if name and name not in tools and tools:
+                verdict["state"] = "invalid"
+                verdict["summary"] = f"✗ the request has no tool named {name}"
+            drawn.append({"id": call_id or "", "name": name, "arguments": arguments, **verdict})
+        if drawn or self.tool_calls:
+            self.tool_calls = drawn
 
     def _finish(self, reply: Reply) -> None:
         with self.hold_sync():
@@ -156,6 +198,10 @@ class StreamCell(anywidget.AnyWidget):
             )
             self.usage = {**(reply.usage or {}), "estimated": reply.estimated_usage}
             self.error = reply.error or ""
+            if reply.status == "done":
+                self._check(reply.text, self._run.acc.tool_calls(), self.finish_reason or "stop")
+            elif any(self._checks):  # stopped or failed: what came, as far as it went
+                self._check(reply.text, self._run.acc.tool_calls())
             if reply.status == "done":
                 self.html = markdown_html(reply.text)
         if self._display is not None:
@@ -168,14 +214,46 @@ class StreamCell(anywidget.AnyWidget):
         if self.status in ("done", "stopped", "error"):
             body = self.html or f"<pre>{html.escape(self.text)}</pre>"
             error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""
-            bundle["text/html"] = f"<div><i>{html.escape(repr(self))}</i>{body}{error}</div>"
-            bundle["text/plain"] = "\n".join(filter(None, [repr(self), self.text, self.error]))
+            checks = "".join(_check_html(c) for c in [self.json_check, *self.tool_calls] if c)
+            bundle["text/html"] = (
+                f"<div><i>{html.escape(repr(self))}</i>{body}{checks}{error}</div>"
+            )
+            bundle["text/plain"] = "\n".join(
+                filter(
+                    None,
+                    [
+                        repr(self),
+                        self.text,
+                        *map(_check_text, self.tool_calls),
+                        self.json_check.get("summary", ""),
+                        self.error,
+                    ],
+                )
+            )
         return bundle, metadata
 
     def __repr__(self) -> str:
         usage = self.usage or {}
         tokens = f", {usage.get('total_tokens')} tokens" if usage else ""
         return f"StreamCell({self.status}{tokens}, {len(self.text)} characters)"
+
+
+def _check_html(check: dict[str, Any]) -> str:
+    """A tool call or a structured answer, for viewers without widgets."""
+    title = f"{check['name']}(…)" if "arguments" in check else check.get("name", "")
+    body = check.get("html") or html.escape(check.get("arguments", ""))
+    problems = "".join(
+        f"<li><code>{html.escape(p['path'])}</code>: {html.escape(p['message'])}</li>"
+        for p in check.get("problems", ())
+    )
+    return (
+        f"<div><b>{html.escape(title)}</b> {html.escape(check.get('summary', ''))}"
+        f"<pre>{body}</pre>{f'<ul>{problems}</ul>' if problems else ''}</div>"
+    )
+
+
+def _check_text(call: dict[str, Any]) -> str:
+    return f"{call['name']}({call['arguments']}) {call.get('summary', '')}"
 
 
 @functools.lru_cache(maxsize=1024)

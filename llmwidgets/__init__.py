@@ -44,6 +44,9 @@ _EXPORTS = {
     "EmbeddingsExplorer": "widgets.embeddings",
     "inspect": "widgets.inspector",
     "compare": "widgets.compare",
+    "ToolLoop": "toolloop",
+    "ToolLoopView": "widgets.toolloop",
+    "tool_loop": "widgets.toolloop",
     "Conversation": "conversation",
     "ContextOverflow": "conversation",
     "CostMeter": "widgets.meter",
@@ -106,6 +109,7 @@ if TYPE_CHECKING:
     from .redaction import redact
     from .running import Reply
     from .tokens import count_message_tokens, count_tokens
+    from .toolloop import ToolLoop
     from .usage import CallRecord
     from .widgets.cell import StreamCell
     from .widgets.chat import Chat
@@ -119,3 +123,4 @@ if TYPE_CHECKING:
     from .widgets.selector import ProviderSelector
     from .widgets.session import chat
     from .widgets.token_view import TokenView
+    from .widgets.toolloop import ToolLoopView, tool_loop

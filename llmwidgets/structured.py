@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSONCheck", "LiveJSON", "Problem", "schemas_for"]
+__all__ = ["JSONCheck", "LiveJSON", "Problem", "check_calls", "schemas_for"]
 
 # Problems more text cannot mend, even on the value still being written.
 _FINAL_WHILE_OPEN = frozenset(
@@ -260,3 +260,23 @@ def schemas_for(params: dict[str, Any]) -> tuple[LiveJSON | None, dict[str, Live
             schema = function.get("parameters") or {"type": "object"}
             tools[name] = LiveJSON(schema, name=name)
     return answer, tools
+
+
+def check_calls(
+    tools: dict[str, LiveJSON],
+    calls: Sequence[tuple[str | None, str, str]],
+    *,
+    finished: bool = False,
+    finish_reason: str | None = None,
+) -> list[dict[str, Any]]:
+    """Each tool call so far (id, name, arguments) with its verdict, as a widget draws it.
+    A call to a tool the request never offered is invalid, whatever its arguments."""
+    drawn = []
+    for call_id, name, arguments in calls:
+        check = tools.get(name) or LiveJSON(None, name=name)
+        verdict = check.read(arguments, finished=finished, finish_reason=finish_reason).as_dict()
+        if name and tools and name not in tools:
+            verdict["state"] = "invalid"
+            verdict["summary"] = f"✗ the request has no tool named {name}"
+        drawn.append({"id": call_id or "", "name": name, "arguments": arguments, **verdict})
+    return drawn

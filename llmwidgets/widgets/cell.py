@@ -30,7 +30,7 @@ import anywidget
 import traitlets
 
 from ..running import Reply, StreamRun
-from ..structured import LiveJSON, schemas_for
+from ..structured import LiveJSON, check_calls, schemas_for
 from .bundle import split_bundle
 
 if TYPE_CHECKING:
@@ -177,16 +177,7 @@ class StreamCell(anywidget.AnyWidget):
             self.json_check = answer.read(
                 text, finished=finished, finish_reason=finish_reason
             ).as_dict()
-        drawn = []
-        for call_id, name, arguments in calls:
-            check = tools.get(name) or LiveJSON(None, name=name)
-            verdict = check.read(
-                arguments, finished=finished, finish_reason=finish_reason
-            ).as_dict()
-            if name and name not in tools and tools:
-                verdict["state"] = "invalid"
-                verdict["summary"] = f"✗ the request has no tool named {name}"
-            drawn.append({"id": call_id or "", "name": name, "arguments": arguments, **verdict})
+        drawn = check_calls(tools, calls, finished=finished, finish_reason=finish_reason)
         if drawn or self.tool_calls:
             self.tool_calls = drawn
 

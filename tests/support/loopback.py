@@ -8,6 +8,7 @@ send `stream_pieces` as chunks (chunked transfer encoding, as real servers do), 
 usage chunk when asked for; `drop_after` cuts the connection after that many pieces.
 `stream_deltas`, when set, are sent instead as whole deltas (tool calls, several choices:
 each item is a delta, or an (index, delta) pair), and `stream_finish` ends every choice.
+`scripted` streams, (deltas, finish) each, answer the next streamed requests in turn.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class LoopbackServer:
     stream_pieces: list[str] = field(default_factory=lambda: ["po", "ng"])
     stream_deltas: list[Any] | None = None
     stream_finish: str = "stop"
+    scripted: list[tuple[list[Any] | None, str]] = field(default_factory=list)
     drop_after: int | None = None
     _failures: list[tuple[int, str, bool]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
@@ -152,16 +154,17 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0}
             base["model"] = body["model"]
             events = [{**base, "choices": [_delta(0, {"role": "assistant", "content": ""})]}]
-            if state.stream_deltas is None:
+            deltas, finish = state.stream_deltas, state.stream_finish
+            if state.scripted:
+                deltas, finish = state.scripted.pop(0)
+            if deltas is None:
                 events += [{**base, "choices": [_delta(0, {"content": p})]} for p in pieces]
                 choices = {0}
             else:
-                pairs = [d if isinstance(d, tuple) else (0, d) for d in state.stream_deltas]
+                pairs = [d if isinstance(d, tuple) else (0, d) for d in deltas]
                 events += [{**base, "choices": [_delta(i, d)]} for i, d in pairs]
                 choices = {0, *(i for i, _ in pairs)}
-            events += [
-                {**base, "choices": [_delta(i, {}, state.stream_finish)]} for i in sorted(choices)
-            ]
+            events += [{**base, "choices": [_delta(i, {}, finish)]} for i in sorted(choices)]
             if (body.get("stream_options") or {}).get("include_usage"):
                 usage = {"prompt_tokens": 3, "completion_tokens": len(pieces)}
                 usage["total_tokens"] = 3 + len(pieces)

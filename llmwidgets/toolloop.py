@@ -1,0 +1,264 @@
+"""A tool loop on Chat Completions: call the model; while it asks for tools, run them and
+send their results; stop when it answers in text.
+
+    loop = ToolLoop(client, messages, tools=tools, functions={"get_weather": get_weather},
+                    model="smollm2-135m-instruct", tool_choice="required")
+    result = await loop.start()            # or, in a script, loop.start() runs to the end
+    result.answer, result.messages         # the text, and the whole conversation to go on with
+
+The SDK has no such loop for Chat Completions (its tool runner needs `/responses`, which
+most compatible servers lack), so this is the one in notebook 13, kept honest: every round
+streams through a `StreamRun` (Stop, batching, the meter's row, whatever happens), the
+arguments are checked against the tool's schema before the function sees them, and what
+goes wrong in a tool (bad arguments, an unknown name, an exception) goes back to the model
+as that call's result, as real agents do, so the model can try again. `tool_choice`
+applies to the first round only: after it, the model must be free to answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import describe_error
+from .running import Reply, StreamRun
+from .structured import check_calls, schemas_for
+
+if TYPE_CHECKING:
+    import openai
+
+    from .streaming import StreamAccumulator
+    from .usage import UsageLog
+
+__all__ = ["LoopResult", "Round", "ToolLoop", "ToolResult"]
+
+
+@dataclass
+class ToolResult:
+    """One call run (or refused): what went back to the model as its `tool` message."""
+
+    call_id: str
+    name: str
+    arguments: str
+    content: str = ""  # the `tool` message's content
+    error: str | None = None  # why the function did not run, or how it failed
+    seconds: float = 0.0
+
+
+@dataclass
+class Round:
+    """One request and what was done with its answer."""
+
+    run: StreamRun
+    results: list[ToolResult] = field(default_factory=list)
+
+    @property
+    def reply(self) -> Reply | None:
+        return self.run._reply
+
+
+@dataclass(frozen=True)
+class LoopResult:
+    answer: str  # the last round's text ("" when the loop gave up or was stopped)
+    messages: list[dict[str, Any]]  # the conversation, every call and result included
+    rounds: tuple[Round, ...]
+    status: str  # done | gave-up | stopped | error
+    error: str | None = None
+
+
+class ToolLoop:
+    """Rounds of model and tools; `on_change(loop)` is called as it progresses (batched)."""
+
+    def __init__(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        tools: Sequence[Mapping[str, Any]],
+        functions: Mapping[str, Callable[..., Any]] | Sequence[Callable[..., Any]],
+        model: str,
+        max_rounds: int = 4,
+        meter: UsageLog | None = None,
+        on_change: Callable[[ToolLoop], None] = lambda loop: None,
+        **params: Any,
+    ) -> None:
+        if not tools:
+            raise ValueError("a tool loop needs tools=[...] to offer the model")
+        if max_rounds < 1:
+            raise ValueError("max_rounds must be at least 1")
+        self.functions = _by_name(functions)
+        offered = {str(t.get("function", {}).get("name")) for t in tools}
+        missing = sorted(offered - set(self.functions))
+        if missing:
+            raise ValueError(f"no function given for the tool(s) {', '.join(missing)}")
+        self.client = client
+        self.messages: list[dict[str, Any]] = [dict(m) for m in messages]
+        self.params = {**params, "model": model, "tools": [dict(t) for t in tools]}
+        self.max_rounds = max_rounds
+        self.meter = meter
+        self.on_change = on_change
+        self.rounds: list[Round] = []
+        self.status = "idle"  # running | done | gave-up | stopped | error
+        self.error: str | None = None
+        self._checks = schemas_for(self.params)[1]
+        self._task: asyncio.Task[LoopResult] | None = None
+        self._stopped = False
+        self._result: LoopResult | None = None
+
+    # -- running ---------------------------------------------------------------------
+
+    def start(self) -> ToolLoop:
+        """Begin; returns self. In a kernel the loop is a task (Stop works, `await` it);
+        with no event loop running (a script) it runs to the end first."""
+        if self.status != "idle":
+            raise RuntimeError("a ToolLoop runs once; make a new one")
+        self.status = "running"
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self._run())
+        else:
+            self._task = loop.create_task(self._run())
+        return self
+
+    def stop(self) -> None:
+        """Stop the round streaming now (its text stays) and run no further round."""
+        self._stopped = True
+        if self.rounds:
+            self.rounds[-1].run.stop()
+
+    def __await__(self) -> Any:
+        if self._task is not None:
+            yield from asyncio.wait([self._task]).__await__()
+        return self.result
+
+    @property
+    def result(self) -> LoopResult:
+        if self._result is None:
+            raise RuntimeError("still running: `await loop` waits for the result")
+        return self._result
+
+    async def _run(self) -> LoopResult:
+        try:
+            await self._rounds()
+        except Exception as exc:  # a drawing or tool-running bug: one line, the rounds kept
+            self.status, self.error = "error", describe_error(exc)
+        answer = ""
+        last = self.rounds[-1].reply if self.rounds else None
+        if self.status == "done" and last is not None:
+            answer = last.text
+        self._result = LoopResult(
+            answer, list(self.messages), tuple(self.rounds), self.status, self.error
+        )
+        self.on_change(self)
+        return self._result
+
+    async def _rounds(self) -> None:
+        for number in range(self.max_rounds):
+            params = dict(self.params)
+            if number > 0:
+                params.pop("tool_choice", None)  # after the first round, the model may answer
+            run = StreamRun(lambda acc: self.on_change(self), lambda reply: None)
+            self.rounds.append(Round(run))
+            run.start(self.client, list(self.messages), meter=self.meter, **params)
+            reply = await run
+            if reply.status != "done":
+                self.status = reply.status
+                self.error = reply.error
+                return
+            message = reply.completion.choices[0].message
+            if not message.tool_calls:  # not finish_reason: a named choice ends with "stop"
+                self.messages.append({"role": "assistant", "content": message.content or ""})
+                self.status = "done"
+                return
+            from openai.types.chat import ChatCompletionMessageFunctionToolCall as Call
+
+            calls = [c for c in message.tool_calls if isinstance(c, Call)]
+            self.messages.append(_assistant_turn(message.content, calls))
+            for call in calls:
+                result = await self._call(call.id, call.function.name, call.function.arguments)
+                self.rounds[-1].results.append(result)
+                self.messages.append(
+                    {"role": "tool", "tool_call_id": call.id, "content": result.content}
+                )
+                self.on_change(self)
+            if self._stopped:
+                self.status = "stopped"
+                return
+        self.status = "gave-up"
+        self.error = f"the model still asked for tools after {self.max_rounds} rounds"
+
+    async def _call(self, call_id: str, name: str, arguments: str) -> ToolResult:
+        """Run one call; whatever goes wrong becomes the result the model reads."""
+        result = ToolResult(call_id, name, arguments)
+        function = self.functions.get(name)
+        verdict = check_calls(self._checks, [(call_id, name, arguments)], finished=True)[0]
+        if function is None:
+            result.error = f"there is no tool named {name!r}"
+        elif verdict["state"] != "valid":
+            problems = "; ".join(f"{p['path']}: {p['message']}" for p in verdict["problems"])
+            result.error = (
+                f"the arguments do not fit the tool's schema ({problems or verdict['summary']})"
+            )
+        else:
+            started = time.perf_counter()
+            try:
+                value = function(**json.loads(arguments or "{}"))
+                if inspect.isawaitable(value):
+                    value = await value
+            except Exception as exc:
+                result.error = f"{name} raised {type(exc).__name__}: {exc}"
+            else:
+                result.content = value if isinstance(value, str) else json.dumps(value, default=str)
+            result.seconds = time.perf_counter() - started
+        if result.error is not None:
+            result.content = json.dumps({"error": result.error})
+        return result
+
+    # -- reading ---------------------------------------------------------------------
+
+    def calls_so_far(self, round_: Round) -> list[dict[str, Any]]:
+        """A round's tool calls as written so far, each with its verdict."""
+        acc: StreamAccumulator = round_.run.acc
+        reply = round_.reply
+        finish = (
+            reply.completion.choices[0].finish_reason
+            if reply and reply.completion.choices
+            else None
+        )
+        return check_calls(
+            self._checks,
+            acc.tool_calls(),
+            finished=reply is not None and reply.status == "done",
+            finish_reason=finish
+            or ("stop" if reply is not None and reply.status == "done" else None),
+        )
+
+
+def _by_name(
+    functions: Mapping[str, Callable[..., Any]] | Sequence[Callable[..., Any]],
+) -> dict[str, Callable[..., Any]]:
+    if isinstance(functions, Mapping):
+        return dict(functions)
+    return {function.__name__: function for function in functions}
+
+
+def _assistant_turn(content: str | None, calls: Sequence[Any]) -> dict[str, Any]:
+    """The assistant's tool-call message, as plain data every provider accepts back."""
+    return {
+        "role": "assistant",
+        "content": content,
+        "tool_calls": [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.function.name, "arguments": call.function.arguments},
+            }
+            for call in calls
+        ],
+    }

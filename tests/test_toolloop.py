@@ -1,0 +1,249 @@
+"""The tool loop: rounds of model and tools until the model answers in text, drawn as a
+timeline. A loopback server plays the model round by round; the sandbox plays it for real."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import openai
+import pytest
+from support.loopback import LoopbackServer
+
+from llmwidgets import CostMeter, ToolLoop, tool_loop
+
+CITY = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+    "additionalProperties": False,
+}
+TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": CITY}}]
+ASK = [{"role": "user", "content": "Is it warm in Oslo?"}]
+SAID: list[str] = []
+
+
+def get_weather(city: str) -> dict:
+    SAID.append(city)
+    return {"celsius": 4, "sky": "cloudy"}
+
+
+def _call(args: str, name: str = "get_weather", id: str = "call_1") -> dict:
+    return {
+        "tool_calls": [
+            {
+                "index": 0,
+                "id": id,
+                "type": "function",
+                "function": {"name": name, "arguments": args},
+            }
+        ]
+    }
+
+
+def _client(server: LoopbackServer, key: str = "test") -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.origin + "/v1", api_key=key)
+
+
+@pytest.fixture(autouse=True)
+def _quiet() -> None:
+    SAID.clear()
+
+
+def test_two_rounds_call_then_answer(
+    loopback: LoopbackServer, comm_log: list[dict], canary_key: str
+) -> None:
+    loopback.scripted = [
+        (
+            [
+                _call('{"city": '),
+                {"tool_calls": [{"index": 0, "function": {"arguments": '"Oslo"}'}}]},
+            ],
+            "tool_calls",
+        ),
+        ([{"content": "It is 4 °C "}, {"content": "and cloudy."}], "stop"),
+    ]
+    meter = CostMeter()
+    view = tool_loop(
+        _client(loopback, canary_key),
+        ASK,
+        tools=TOOLS,
+        functions=[get_weather],
+        model="loopback-small",
+        tool_choice="required",
+        meter=meter,
+        display=False,
+    )
+    result = view.result
+    assert (result.status, result.answer) == ("done", "It is 4 °C and cloudy.")
+    assert SAID == ["Oslo"]
+    first, second = (r.body for r in loopback.requests if r.path.endswith("/chat/completions"))
+    assert first["tool_choice"] == "required" and "tool_choice" not in second  # first round only
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "tool"]
+    assert second["messages"][1]["tool_calls"][0]["function"] == {
+        "name": "get_weather",
+        "arguments": '{"city": "Oslo"}',
+    }
+    assert second["messages"][2] == {
+        "role": "tool",
+        "tool_call_id": "call_1",
+        "content": '{"celsius": 4, "sky": "cloudy"}',
+    }
+    assert result.messages == [
+        *ASK,
+        second["messages"][1],
+        second["messages"][2],
+        {"role": "assistant", "content": "It is 4 °C and cloudy."},
+    ]
+    assert len(meter.records) == 2  # every round is a call, and costs
+    # what the timeline shows
+    one, two = view.rounds
+    (call,) = one["calls"]
+    assert (call["name"], call["state"], call["result"], call["failed"]) == (
+        "get_weather",
+        "valid",
+        '{"celsius": 4, "sky": "cloudy"}',
+        "",
+    )
+    assert call["ms"] >= 0 and one["status"] == "done" and two["calls"] == []
+    assert (
+        two["text"] == "It is 4 °C and cloudy."
+        and "<p>It is 4 °C and cloudy.</p>" in view.answer_html
+    )
+    assert view.status == "done" and view.opened == []
+    saved = view._repr_mimebundle_()[0]
+    assert 'get_weather({"city": "Oslo"}) → {"celsius": 4, "sky": "cloudy"}' in saved["text/plain"]
+    assert "ToolLoop(done, 2 rounds, 1 tool calls)" in saved["text/plain"]
+    assert canary_key not in json.dumps(comm_log) + json.dumps(saved)
+
+
+def test_arguments_that_break_the_schema_go_back_as_an_error(loopback: LoopbackServer) -> None:
+    loopback.scripted = [
+        ([_call('{"town": "Oslo"}')], "tool_calls"),
+        ([{"content": "Sorry."}], "stop"),
+    ]
+    view = tool_loop(
+        _client(loopback),
+        ASK,
+        tools=TOOLS,
+        functions=[get_weather],
+        model="m",
+        meter=None,
+        display=False,
+    )
+    assert SAID == []  # the function never saw them
+    sent = json.loads(loopback.requests[-1].body["messages"][-1]["content"])
+    assert sent["error"].startswith(
+        "the arguments do not fit the tool's schema ($: 'city' is a required property"
+    )
+    (call,) = view.rounds[0]["calls"]
+    assert call["state"] == "invalid" and call["failed"] == sent["error"]
+
+
+def test_a_tool_that_raises_is_an_answer_not_a_crash(loopback: LoopbackServer) -> None:
+    def get_weather(city: str) -> dict:
+        raise LookupError(f"no station in {city}")
+
+    loopback.scripted = [
+        ([_call('{"city": "Atlantis"}')], "tool_calls"),
+        ([{"content": "No data."}], "stop"),
+    ]
+    result = tool_loop(
+        _client(loopback),
+        ASK,
+        tools=TOOLS,
+        functions={"get_weather": get_weather},
+        model="m",
+        meter=None,
+        display=False,
+    ).result
+    assert result.status == "done"
+    assert json.loads(result.messages[2]["content"]) == {
+        "error": "get_weather raised LookupError: no station in Atlantis"
+    }
+
+
+def test_async_functions_are_awaited(loopback: LoopbackServer) -> None:
+    async def get_weather(city: str) -> str:
+        await asyncio.sleep(0)
+        return f"mild in {city}"
+
+    loopback.scripted = [
+        ([_call('{"city": "Oslo"}')], "tool_calls"),
+        ([{"content": "Mild."}], "stop"),
+    ]
+    result = (
+        ToolLoop(_client(loopback), ASK, tools=TOOLS, functions=[get_weather], model="m")
+        .start()
+        .result
+    )
+    assert result.messages[2]["content"] == "mild in Oslo"  # a string goes back as it is
+
+
+def test_a_model_that_never_stops_calling_gives_up(loopback: LoopbackServer) -> None:
+    loopback.stream_deltas = [_call('{"city": "Oslo"}')]
+    loopback.stream_finish = "tool_calls"
+    view = tool_loop(
+        _client(loopback),
+        ASK,
+        tools=TOOLS,
+        functions=[get_weather],
+        model="m",
+        max_rounds=2,
+        meter=None,
+        display=False,
+    )
+    assert (view.status, view.result.answer, len(view.rounds)) == ("gave-up", "", 2)
+    assert view.error == "the model still asked for tools after 2 rounds"
+
+
+def test_a_tool_without_its_function_is_refused_before_any_request(
+    loopback: LoopbackServer,
+) -> None:
+    with pytest.raises(ValueError, match="no function given for the tool"):
+        tool_loop(
+            _client(loopback), ASK, tools=TOOLS, functions=[], model="m", meter=None, display=False
+        )
+    assert loopback.requests == []
+
+
+def test_stop_ends_the_loop_and_keeps_the_text(loopback: LoopbackServer) -> None:
+    loopback.stream_pieces = [f"w{i} " for i in range(20000)]
+
+    async def scenario():
+        client = openai.AsyncOpenAI(base_url=loopback.origin + "/v1", api_key="test")
+        view = tool_loop(
+            client, ASK, tools=TOOLS, functions=[get_weather], model="m", meter=None, display=False
+        )
+        while not view.rounds or not view.rounds[0]["text"]:
+            await asyncio.sleep(0.01)
+        view.stop()
+        result = await view
+        await client.close()
+        return view, result
+
+    view, result = asyncio.run(scenario())
+    assert result.status == view.status == "stopped"
+    assert view.rounds[0]["status"] == "stopped" and view.rounds[0]["text"].startswith("w0 ")
+
+
+def test_the_sandbox_runs_a_whole_loop(sandbox_url: str) -> None:
+    client = openai.OpenAI(base_url=sandbox_url, api_key="unused")
+    # (asked "Is it warm in Oslo?", the tiny model calls the tool again every round)
+    view = tool_loop(
+        client,
+        [{"role": "user", "content": "What is the weather like in Oslo?"}],
+        tools=TOOLS,
+        functions=[get_weather],
+        model="smollm2-135m-instruct",
+        tool_choice="required",
+        temperature=0,
+        max_tokens=60,
+        meter=None,
+        display=False,
+    )
+    result = view.result
+    assert result.status == "done" and result.answer
+    assert len(SAID) == 1 and SAID[0]
+    assert [m["role"] for m in result.messages] == ["user", "assistant", "tool", "assistant"]
+    assert view.rounds[0]["calls"][0]["state"] == "valid"

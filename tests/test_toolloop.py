@@ -105,7 +105,7 @@ def test_two_rounds_call_then_answer(
         '{"celsius": 4, "sky": "cloudy"}',
         "",
     )
-    assert call["ms"] >= 0 and one["status"] == "done" and two["calls"] == []
+    assert call["took"].endswith(" ms") and one["status"] == "done" and two["calls"] == []
     assert (
         two["text"] == "It is 4 °C and cloudy."
         and "<p>It is 4 °C and cloudy.</p>" in view.answer_html
@@ -247,3 +247,33 @@ def test_the_sandbox_runs_a_whole_loop(sandbox_url: str) -> None:
     assert len(SAID) == 1 and SAID[0]
     assert [m["role"] for m in result.messages] == ["user", "assistant", "tool", "assistant"]
     assert view.rounds[0]["calls"][0]["state"] == "valid"
+
+
+def test_shown_once_as_a_cells_last_line(loopback: LoopbackServer, run_notebook) -> None:
+    """`chat(...)` and `tool_loop(...)` show themselves at once; as a cell's last line,
+    IPython would show the returned widget a second time."""
+    import nbformat
+
+    loopback.scripted = [
+        ([_call('{"city": "Oslo"}')], "tool_calls"),
+        ([{"content": "Cold."}], "stop"),
+    ]
+    setup = f"""import openai, llmwidgets
+client = openai.OpenAI(base_url="{loopback.origin}/v1", api_key="test")
+def get_weather(city): return {{"celsius": 4}}
+tools = {TOOLS!r}"""
+    sources = [
+        setup,
+        'llmwidgets.tool_loop(client, [{"role": "user", "content": "Oslo?"}], tools=tools, functions=[get_weather], model="m")',
+        "import asyncio\nawait asyncio.sleep(1)  # the loop ends; its saved view follows",
+        'cell = llmwidgets.chat(client, [{"role": "user", "content": "Hi"}], model="m")\ncell',
+        "cell",  # asked for again in a later cell: shown again
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    run_notebook(notebook)
+    views = [
+        [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        for cell in notebook.cells[1:]
+    ]
+    assert [len(v) for v in views] == [1, 0, 1, 1]
+    assert "ToolLoop(done, 2 rounds, 1 tool calls)" in views[0][0]["data"]["text/plain"]

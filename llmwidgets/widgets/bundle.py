@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-__all__ = ["SavedView", "figures_line", "split_bundle"]
+__all__ = ["SavedView", "figures_line", "shown_in_this_cell", "split_bundle"]
 
 
 def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -35,6 +35,8 @@ class SavedView:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
+        if shown_in_this_cell(self):  # shown by its function, then returned as the cell's value
+            return
         self.__dict__.setdefault("_saved_views", []).append(
             display(self._bundle(), raw=True, display_id=True)
         )
@@ -65,6 +67,20 @@ def _write_waiting(*_info: Any) -> None:
     for widget in list(_waiting):
         widget._write_saved_view()
     _waiting.clear()
+
+
+def shown_in_this_cell(widget: Any) -> bool:
+    """True when `widget` was already shown by the cell running now; notes that it is.
+
+    `cell = chat(...)` shows the cell at once, so that it streams where it was asked; the
+    same call as a cell's last line would have IPython show its value a second time."""
+    shell = _shell()
+    count = getattr(shell, "execution_count", None)
+    if count is None:
+        return False
+    seen = widget.__dict__.get("_shown_in_cell") == count
+    widget.__dict__["_shown_in_cell"] = count
+    return seen
 
 
 def _shell() -> Any:

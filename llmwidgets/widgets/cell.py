@@ -31,7 +31,7 @@ import traitlets
 
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
-from .bundle import split_bundle
+from .bundle import shown_in_this_cell, split_bundle
 
 if TYPE_CHECKING:
     import openai
@@ -101,8 +101,24 @@ class StreamCell(anywidget.AnyWidget):
         replaces the widget's output for viewers without widgets (GitHub, nbconvert)."""
         from IPython.display import display
 
-        self._display = display(self, display_id=True)
+        shown_in_this_cell(self)
+        data, metadata = self._repr_mimebundle_()
+        self._display = display(data, metadata=metadata, raw=True, display_id=True)
         return self
+
+    def _update_display(self) -> None:
+        if self._display is not None:
+            data, metadata = self._repr_mimebundle_()
+            self._display.update(data, metadata=metadata, raw=True)
+
+    def _ipython_display_(self) -> None:
+        """Shown like any widget, except a second time by the cell that showed it (`chat(...)`
+        as a cell's last line)."""
+        from IPython.display import display
+
+        if not shown_in_this_cell(self):
+            data, metadata = self._repr_mimebundle_()
+            display(data, metadata=metadata, raw=True)
 
     # -- running ---------------------------------------------------------------------
 
@@ -139,8 +155,7 @@ class StreamCell(anywidget.AnyWidget):
         reply = yield from self._run.__await__()
         # Again from here: the task's own update carries the parent header of the cell
         # that started it, which nbclient and papermill drop once that cell is done.
-        if self._display is not None:
-            self._display.update(self)
+        self._update_display()
         return reply
 
     @property
@@ -195,8 +210,7 @@ class StreamCell(anywidget.AnyWidget):
                 self._check(reply.text, self._run.acc.tool_calls())
             if reply.status == "done":
                 self.html = markdown_html(reply.text)
-        if self._display is not None:
-            self._display.update(self)  # the finished text, for viewers without widgets
+        self._update_display()  # the finished text, for viewers without widgets
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live widget; once finished, also the text as HTML and plain text, which is

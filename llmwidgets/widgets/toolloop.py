@@ -121,7 +121,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
             call["result"] = result.content
             call["result_html"] = _json_html(result.content)
             call["failed"] = result.error or ""
-            call["ms"] = round(result.seconds * 1000, 1)
+            call["took"] = _took(result.seconds)
         usage = reply.usage if reply else None
         cost = ""
         if reply is not None and usage:
@@ -172,6 +172,12 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
     def __repr__(self) -> str:
         calls = sum(len(r["calls"]) for r in self.rounds)
         return f"ToolLoop({self.status}, {len(self.rounds)} rounds, {calls} tool calls)"
+
+
+def _took(seconds: float) -> str:
+    if seconds < 0.001:
+        return "under 1 ms"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def _call_line(call: dict[str, Any]) -> str:

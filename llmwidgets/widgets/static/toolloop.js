@@ -58,7 +58,7 @@ function roundBody(round) {
     card.append(asked, jsonBlock(call.html, call.arguments), verdict(call));
     if (call.result != null) {
       const ran = element("div", "llmw-loop-step");
-      const label = call.failed ? "sent back an error" : `${call.name} returned in ${call.ms} ms`;
+      const label = call.failed ? "sent back an error" : `${call.name} returned in ${call.took}`;
       ran.append(element("span", "llmw-loop-label", label));
       card.append(ran, jsonBlock(call.result_html, call.result));
       if (call.failed) card.append(element("div", "llmw-loop-failed", call.failed));

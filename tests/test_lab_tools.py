@@ -51,7 +51,8 @@ llmwidgets.tool_loop(client, [{"role": "user", "content": "What is the weather l
                      tools=tools, functions=[get_weather], tool_choice="required",
                      temperature=0, max_tokens=60)"""
 
-IGNORED = """anthropic = llmwidgets.connect("anthropic", rehearse=True)  # the sandbox, as Anthropic's layer
+IGNORED = """# the sandbox, rehearsing Anthropic's layer (which ignores response_format)
+anthropic = llmwidgets.connect("anthropic", rehearse=True)
 llmwidgets.chat(anthropic, ask, response_format=fmt, max_tokens=60, temperature=0)"""
 
 
@@ -101,9 +102,7 @@ def watch(page: Page, lab: Lab) -> None:
     call.wait_for(timeout=10_000)
     assert "✓ valid against get_weather" in (call.text_content() or "")
     assert "get_weather returned in" in (call.text_content() or "")
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'"
-    )
+    wait_for_kernel(page)
 
     run_cell(page, 2)
     ignored = outputs.nth(2).locator(".llmw-stream")
@@ -117,7 +116,8 @@ def watch(page: Page, lab: Lab) -> None:
     for theme in ("light", "dark"):
         if theme == "dark":
             page.evaluate(
-                "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+                "window.jupyterapp.commands.execute("
+                "'apputils:change-theme', {theme: 'JupyterLab Dark'})"
             )
             page.wait_for_function(
                 "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000

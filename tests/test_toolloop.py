@@ -264,7 +264,8 @@ def get_weather(city): return {{"celsius": 4}}
 tools = {TOOLS!r}"""
     sources = [
         setup,
-        'llmwidgets.tool_loop(client, [{"role": "user", "content": "Oslo?"}], tools=tools, functions=[get_weather], model="m")',
+        'llmwidgets.tool_loop(client, [{"role": "user", "content": "Oslo?"}], tools=tools,'
+        ' functions=[get_weather], model="m")',
         "import asyncio\nawait asyncio.sleep(1)  # the loop ends; its saved view follows",
         'cell = llmwidgets.chat(client, [{"role": "user", "content": "Hi"}], model="m")\ncell',
         "cell",  # asked for again in a later cell: shown again

@@ -278,3 +278,26 @@ tools = {TOOLS!r}"""
     ]
     assert [len(v) for v in views] == [1, 0, 1, 1]
     assert "ToolLoop(done, 2 rounds, 1 tool calls)" in views[0][0]["data"]["text/plain"]
+
+
+def test_inspect_shows_every_round_on_the_wire(loopback: LoopbackServer, canary_key: str) -> None:
+    loopback.scripted = [
+        ([_call('{"city": "Oslo"}')], "tool_calls"),
+        ([{"content": "Cold."}], "stop"),
+    ]
+    view = tool_loop(
+        _client(loopback, canary_key),
+        ASK,
+        tools=TOOLS,
+        functions=[get_weather],
+        model="m",
+        meter=None,
+        display=False,
+        inspect=True,
+    )
+    assert view.status == "done" and view.inspector is not None
+    exchanges = view.inspector.log.exchanges
+    assert [x.status for x in exchanges] == [200, 200]  # both rounds, each streamed
+    second = exchanges[1].body
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "tool"]
+    assert canary_key not in json.dumps(view.inspector.exchanges)

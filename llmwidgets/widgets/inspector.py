@@ -21,6 +21,8 @@ import asyncio
 import html
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -41,6 +43,18 @@ __all__ = ["Inspector", "inspect"]
 
 _STATIC = Path(__file__).parent / "static"
 _MAX_BODY = 20_000  # characters of a body or reply shown; the recording keeps them whole
+
+
+@contextmanager
+def watched(client: Any, enabled: bool) -> Iterator[Inspector | None]:
+    """A widget's `inspect=True`: what it starts in the block (its streams, as tasks that
+    keep the block's context) is watched by a new inspector, shown under the widget."""
+    if not enabled:
+        yield None
+        return
+    inspector = Inspector(client)
+    with inspector:
+        yield inspector
 
 
 def inspect(client: Any, *, limit: int | None = None) -> Inspector:

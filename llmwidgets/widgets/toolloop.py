@@ -29,6 +29,7 @@ from ..structured import pretty_html
 from ..toolloop import LoopResult, Round, ToolLoop
 from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
+from .inspector import Inspector, watched
 from .meter import session_meter
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         self._finished_rounds: list[dict[str, Any]] = []  # drawn once, kept
         self._provider = provider_id_of(loop.client)
         self._rehearsal = rehearsal_of(loop.client)
+        self.inspector: Inspector | None = None  # with inspect=True: the wire, shown under it
         loop.on_change = self._draw
         self.on_msg(self._on_frontend_message)
 
@@ -202,13 +204,15 @@ def tool_loop(
     max_rounds: int = 4,
     meter: UsageLog | object | None = _SESSION,
     display: bool = True,
+    inspect: bool = False,
     **params: Any,
 ) -> ToolLoopView:
     """Run a tool loop and show it as it goes; returns the view (await it for the result).
 
     `functions` maps each tool's name to a Python function (a list uses their `__name__`);
     `tool_choice` applies to the first round only. Every other keyword is a request
-    parameter. Each round is recorded into the session's cost meter unless told otherwise.
+    parameter. Each round is recorded into the session's cost meter unless told otherwise;
+    with `inspect=True` an inspector under the timeline shows every request on the wire.
     """
     if model is None:
         import openai
@@ -239,4 +243,9 @@ def tool_loop(
         from IPython.display import display as show
 
         show(view)
-    return view.start()
+    with watched(loop.client, inspect) as inspector:
+        view.start()
+    view.inspector = inspector
+    if inspector is not None and display:
+        show(inspector)
+    return view

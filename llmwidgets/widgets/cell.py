@@ -89,6 +89,7 @@ class StreamCell(anywidget.AnyWidget):
         self._display: Any = None  # an IPython DisplayHandle, once shown by `show()`
         self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
         self._checked_at = 0.0
+        self._check_cost = 0.0  # seconds the last check took
         self.on_msg(self._on_frontend_message)
 
     @property
@@ -176,10 +177,13 @@ class StreamCell(anywidget.AnyWidget):
             self.ttft_s = acc.time_to_first_token
             self.tokens_per_s = acc.tokens_per_second()
             now = time.perf_counter()
-            due = now - self._checked_at >= 1.0 / self.MAX_CHECKS_PER_SECOND
-            if any(self._checks) and due and acc.first_token_at is not None:
-                self._checked_at = now
+            # A check reads the whole text so far: a long answer's checks are spaced out
+            # so that checking never takes more than a tenth of the time.
+            gap = max(1.0 / self.MAX_CHECKS_PER_SECOND, 10 * self._check_cost)
+            if any(self._checks) and now - self._checked_at >= gap and acc.first_token_at:
                 self._check(self.text, acc.tool_calls())
+                self._checked_at = time.perf_counter()
+                self._check_cost = self._checked_at - now
 
     def _check(
         self, text: str, calls: list[tuple[str | None, str, str]], finish_reason: str | None = None

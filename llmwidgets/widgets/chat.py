@@ -31,7 +31,7 @@ from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, split_bundle
 from .cell import markdown_html
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     import openai
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Chat"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 
 
 class Chat(SavedView, anywidget.AnyWidget):
@@ -75,7 +74,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         messages: list[dict[str, Any]] | None = None,
         context_window: int = 8192,
         max_reply_tokens: int = 512,
-        meter: UsageLog | object | None = _SESSION,
+        meter: UsageLog | object | None = SESSION,
         **params: Any,
     ) -> None:
         if model is None:
@@ -84,9 +83,7 @@ class Chat(SavedView, anywidget.AnyWidget):
             model = list_models(client).chat_model  # type: ignore[arg-type]
             if model is None:
                 raise ValueError("Say which model: Chat(client, model=...)")
-        chosen = session_meter() if meter is _SESSION else meter
-        if chosen is not None and not isinstance(chosen, UsageLog):
-            raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        chosen = resolve_meter(meter)
         for name in ("max_tokens", "max_completion_tokens"):  # one cap: the reply's room
             if isinstance(params.get(name), int):
                 max_reply_tokens = params.pop(name)

@@ -34,7 +34,7 @@ from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     from ..streaming import StreamAccumulator
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["Compare", "compare"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 _ENDED = ("done", "stopped", "error")
 
 
@@ -51,7 +50,7 @@ def compare(
     *targets: Any,
     system: str | None = None,
     rehearse: bool | None = None,
-    meter: UsageLog | object | None = _SESSION,
+    meter: UsageLog | object | None = SESSION,
     **params: Any,
 ) -> Compare:
     """Send one prompt to every target at once and stream the answers side by side.
@@ -68,9 +67,7 @@ def compare(
     messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else list(prompt)
     if system is not None:
         messages = [{"role": "system", "content": system}, *messages]
-    chosen = session_meter() if meter is _SESSION else meter
-    if chosen is not None and not isinstance(chosen, UsageLog):
-        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+    chosen = resolve_meter(meter)
     grid = Compare(messages, lanes_for(targets, params, rehearse=rehearse), meter=chosen)
     return grid.start()
 

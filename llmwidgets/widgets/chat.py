@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of
+from ..client import provider_id_of, rehearsal_of
 from ..conversation import ContextOverflow, Conversation
 from ..errors import describe_error
-from ..pricing import price_of
+from ..pricing import cost_label
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, split_bundle
@@ -250,13 +250,6 @@ class Chat(SavedView, anywidget.AnyWidget):
             return
         usage = reply.usage or {}
         model = reply.completion.model or self.llm_model
-        price = price_of(
-            self._provider,
-            model,
-            usage.get("prompt_tokens", 0),
-            usage.get("completion_tokens", 0),
-            usage.get("cached_tokens", 0),
-        )
         choices = reply.completion.choices
         note = {
             "status": reply.status,
@@ -266,7 +259,7 @@ class Chat(SavedView, anywidget.AnyWidget):
             "prompt_tokens": usage.get("prompt_tokens"),
             "completion_tokens": usage.get("completion_tokens"),
             "estimated": reply.estimated_usage,
-            "cost": str(price),
+            "cost": cost_label(self._provider, model, usage, rehearsal=rehearsal_of(self._client)),
             "finish_reason": choices[0].finish_reason if choices else None,
         }
         # A stopped or broken answer joins the history as far as it went, marked: the

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of, rehearsal_of
+from ..client import provider_id_of, rehearsal_of, usual_model
 from ..conversation import ContextOverflow, Conversation
 from ..errors import describe_error
 from ..pricing import cost_label
@@ -78,11 +78,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         **params: Any,
     ) -> None:
         if model is None:
-            from ..client import list_models
-
-            model = list_models(client).chat_model  # type: ignore[arg-type]
-            if model is None:
-                raise ValueError("Say which model: Chat(client, model=...)")
+            model = usual_model(client, name_it="Chat(client, model=...)")
         chosen = resolve_meter(meter)
         for name in ("max_tokens", "max_completion_tokens"):  # one cap: the reply's room
             if isinstance(params.get(name), int):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import rehearsal_of
+from ..client import ausual_model, rehearsal_of
 from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
 from ..pricing import cost_label
@@ -167,7 +167,9 @@ class Compare(SavedView, anywidget.AnyWidget):
         if lane.client is None:
             return  # its error is already in its view
         try:
-            model = lane.model or await _usual_model(lane.client)
+            model = lane.model or await ausual_model(
+                lane.client, name_it="{'target': ..., 'model': ...}"
+            )
         except Exception as failure:
             self._fail(i, describe_error(failure))
             return
@@ -346,20 +348,6 @@ class Compare(SavedView, anywidget.AnyWidget):
     def __repr__(self) -> str:
         ended = sum(d.get("status") in _ENDED for d in self.lanes)
         return f"Compare({len(self.lanes)} lanes, {ended} ended, {self.status})"
-
-
-async def _usual_model(client: Any) -> str:
-    import openai
-
-    from ..client import alist_models, list_models
-
-    if isinstance(client, openai.AsyncOpenAI):
-        listing = await alist_models(client)
-    else:
-        listing = await asyncio.to_thread(list_models, client)
-    if listing.chat_model is None:
-        raise ValueError("No chat model listed: name one, as {'target': ..., 'model': ...}")
-    return listing.chat_model
 
 
 def _reply_of(run: StreamRun | None) -> Reply | None:

@@ -36,14 +36,9 @@ def chat(
     fails). Every other keyword is a request parameter, passed to the SDK unchanged.
     """
     if model is None:
-        import openai
+        from ..client import usual_model
 
-        from ..client import list_models
-
-        listing = None if isinstance(client, openai.AsyncOpenAI) else list_models(client)
-        model = listing.chat_model if listing else None
-        if model is None:
-            raise ValueError("Say which model: chat(client, messages, model=...)")
+        model = usual_model(client, name_it="chat(client, messages, model=...)")
     chosen = resolve_meter(meter)
     cell = StreamCell()
     if display:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from ..errors import describe_error
 from ..pricing import cost_label
 from ..redaction import redact
 from ..running import Reply, StreamRun
+from ..throttle import Throttle
 from ..usage import UsageLog
 from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
@@ -106,8 +106,8 @@ class Compare(SavedView, anywidget.AnyWidget):
         self._runs: list[StreamRun | None] = [None] * len(lanes)
         self._stopped: set[int] = set()
         self._task: asyncio.Task[None] | None = None
-        self._pending: asyncio.TimerHandle | None = None
-        self._last_redraw = 0.0
+        # At most MAX_REDRAWS_PER_SECOND state messages for the whole grid.
+        self._throttle = Throttle(self._redraw, self.MAX_REDRAWS_PER_SECOND)
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
         self._diffed: tuple[int, int, str, str] | None = None
         self.lanes = [dict(d) for d in self._drafts]
@@ -159,7 +159,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             self.status = "done"
             self._choose_pair()
             self._compute_diff()
-            self._redraw()
+            self._throttle.now()
             self._update_saved_view()
 
     async def _run_lane(self, i: int) -> None:
@@ -200,7 +200,7 @@ class Compare(SavedView, anywidget.AnyWidget):
 
     def _fail(self, i: int, error: str, status: str = "error") -> None:
         self._drafts[i].update(status=status, error=error)
-        self._redraw_soon()
+        self._throttle.soon()
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             ttft_s=acc.time_to_first_token,
             tokens_per_s=acc.tokens_per_second(),
         )
-        self._redraw_soon()
+        self._throttle.soon()
 
     def _finished(self, i: int, reply: Reply) -> None:
         lane, draft = self._lanes[i], self._drafts[i]
@@ -234,21 +234,9 @@ class Compare(SavedView, anywidget.AnyWidget):
         )
         if i in self.diff_pair:
             self._compute_diff()
-        self._redraw_soon()
-
-    def _redraw_soon(self) -> None:
-        """At most MAX_REDRAWS_PER_SECOND state messages for the whole grid."""
-        wait = self._last_redraw + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
-        if wait <= 0:
-            self._redraw()
-        elif self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(wait, self._redraw)
+        self._throttle.soon()
 
     def _redraw(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        self._last_redraw = time.perf_counter()
         self.redraws += 1
         self.lanes = [dict(d) for d in self._drafts]
 

@@ -5,6 +5,7 @@ client = connect()                        # the local sandbox, no key needed
 client = connect("groq", rehearse=True)   # the sandbox, behaving as Groq documents
 aclient = aconnect("openrouter")          # the AsyncOpenAI twin
 listing = list_models(client)             # GET /v1/models, cached; hints on failure
+model = usual_model(client)               # its chat model, or a ValueError: name one
 
 A rehearsal (`rehearse=True`, or LLMWIDGETS_REHEARSE=groq,anthropic or =all for every
 `connect`) sends nothing to the provider and needs no key: the sandbox's small model
@@ -45,6 +46,7 @@ __all__ = [
     "aconnect",
     "alist_models",
     "async_twin",
+    "ausual_model",
     "chat_model_among",
     "connect",
     "list_models",
@@ -52,6 +54,7 @@ __all__ = [
     "provider_of",
     "rehearsal_of",
     "rehearsed",
+    "usual_model",
 ]
 
 # Which preset each client was made from, so that model listing can fall back to its hints.
@@ -195,6 +198,39 @@ async def alist_models(
     except Exception as exc:
         return _fallback(client, exc)
     return _remember(client, [m.id for m in page.data])
+
+
+def usual_model(client: openai.OpenAI | openai.AsyncOpenAI, *, name_it: str = "model=...") -> str:
+    """The chat model a widget uses when none is named (`ModelListing.chat_model`), for
+    code that cannot await. A ValueError says how to name one (`name_it`) when none is
+    listed, or when `client` is an AsyncOpenAI, whose listing must be awaited."""
+    import openai
+
+    if isinstance(client, openai.AsyncOpenAI):
+        raise ValueError(
+            f"An AsyncOpenAI client lists its models only when awaited: say which, as {name_it}"
+        )
+    return _chat_model_of(list_models(client), name_it)
+
+
+async def ausual_model(
+    client: openai.OpenAI | openai.AsyncOpenAI, *, name_it: str = "model=..."
+) -> str:
+    """`usual_model` on the event loop, for either client: a sync one lists in a thread."""
+    import openai
+
+    if isinstance(client, openai.AsyncOpenAI):
+        listing = await alist_models(client)
+    else:
+        listing = await asyncio.to_thread(list_models, client)
+    return _chat_model_of(listing, name_it)
+
+
+def _chat_model_of(listing: ModelListing, name_it: str) -> str:
+    if listing.chat_model is None:
+        why = f" ({listing.note})" if listing.note else ""
+        raise ValueError(f"No chat model listed{why}: say which, as {name_it}")
+    return listing.chat_model
 
 
 def rehearsed(provider_id: str) -> bool:

@@ -31,7 +31,7 @@ from .redaction import redact, shown_url
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
-__all__ = ["Exchange", "Recording", "record", "retry_after_seconds"]
+__all__ = ["Exchange", "Recording", "json_or_none", "record", "retry_after_seconds"]
 
 ClientT = TypeVar("ClientT")
 _log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class Exchange:
         if isinstance(self.reply, dict):
             return self.reply.get("usage")
         for _, data in reversed(self.events):
-            chunk = _json(data.encode())
+            chunk = json_or_none(data)
             if isinstance(chunk, dict) and chunk.get("usage"):
                 return chunk["usage"]
         return None
@@ -108,7 +108,7 @@ class Exchange:
             return ChatCompletion.model_validate(self.reply) if _is_completion(self.reply) else None
         acc = StreamAccumulator()
         for _, data in self.events:
-            chunk = _json(data.encode())
+            chunk = json_or_none(data)
             if isinstance(chunk, dict) and chunk.get("object") == "chat.completion.chunk":
                 acc.add(ChatCompletionChunk.model_validate(chunk))
         return acc.completion() if acc.chunks else None
@@ -146,7 +146,7 @@ class Recording:
         exchange = Exchange(
             method=request.method,
             path=request.url.path,
-            body=_json(request.content) if request.content else None,
+            body=json_or_none(request.content) if request.content else None,
             headers={
                 k.lower(): redact(v)
                 for k, v in request.headers.items()
@@ -173,7 +173,7 @@ class Recording:
 
     def read_whole(self, exchange: Exchange | None, content: bytes) -> None:
         if exchange is not None and not exchange.streamed:
-            exchange.reply = _json(content)
+            exchange.reply = json_or_none(content)
             self.end(exchange)
 
     def end(self, exchange: Exchange) -> None:
@@ -280,8 +280,10 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when - (time.time() if now is None else now))
 
 
-def _json(content: bytes) -> Any:
+def json_or_none(data: str | bytes) -> Any:
+    """What a body or a `data:` line says as JSON, or None when it is not JSON: a broken
+    stream or a proxy's HTML page is something to show, never a crash."""
     try:
-        return json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(data)
+    except ValueError:  # UnicodeDecodeError is one too
         return None

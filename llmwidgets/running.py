@@ -29,6 +29,7 @@ from .client import async_twin, provider_id_of
 from .errors import describe_error
 from .redaction import register_key
 from .streaming import StreamAccumulator
+from .throttle import Throttle
 
 if TYPE_CHECKING:
     import openai
@@ -80,8 +81,7 @@ class StreamRun:
         self._reply: Reply | None = None
         self._stopping = False
         self._context: tuple[dict[str, Any], str, UsageLog | None] | None = None
-        self._last = 0.0
-        self._pending: asyncio.TimerHandle | None = None
+        self._throttle = Throttle(self._progress, max_per_second)
 
     def start(
         self,
@@ -168,7 +168,7 @@ class StreamRun:
             self.streaming = True
             async for chunk in stream:
                 self.acc.add(chunk)
-                self._progress_soon()
+                self._throttle.soon()
         except asyncio.CancelledError:
             status = "stopped"
         except Exception as exc:  # every failure becomes one line; the text so far stays
@@ -198,8 +198,7 @@ class StreamRun:
             self.streaming = True
             for chunk in stream:
                 self.acc.add(chunk)
-                if time.perf_counter() - self._last >= 1.0 / self.max_per_second:
-                    self._progress()
+                self._throttle.soon()
         except KeyboardInterrupt:
             status = "stopped"
         except Exception as exc:
@@ -210,19 +209,7 @@ class StreamRun:
                     stream.close()
         self._finish(status, failure)
 
-    def _progress_soon(self) -> None:
-        """Draw now if the last drawing is old enough, else once, when it will be."""
-        wait = self._last + 1.0 / self.max_per_second - time.perf_counter()
-        if wait <= 0:
-            self._progress()
-        elif self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(wait, self._progress)
-
     def _progress(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        self._last = time.perf_counter()
         self.progress_calls += 1
         self.on_progress(self.acc)
 
@@ -270,7 +257,7 @@ class StreamRun:
             acc.time_to_first_token,
             acc.tokens_per_second(),
         )
-        for draw in (self._progress, lambda: self.on_finish(self._reply)):
+        for draw in (self._throttle.now, lambda: self.on_finish(self._reply)):
             try:
                 draw()
             except Exception:  # a drawing bug must not leave the run unfinished

@@ -20,7 +20,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from .recording import Exchange
+from .recording import Exchange, json_or_none
 from .redaction import redact
 
 __all__ = ["MAX_MARKS", "Mark", "Reading", "as_curl", "attempt_of", "is_highlighted", "read"]
@@ -70,7 +70,7 @@ def read(exchange: Exchange) -> Reading:
         if data == "[DONE]":
             events.append(Mark(since(when), "done", "[DONE]"))
             continue
-        chunk = _json(data)
+        chunk = json_or_none(data)
         if not isinstance(chunk, dict):
             continue
         text = _delta_text(chunk)
@@ -152,10 +152,3 @@ def _usage_text(usage: dict[str, Any]) -> str:
         f"{usage.get('prompt_tokens')} prompt + {usage.get('completion_tokens')} completion "
         f"= {usage.get('total_tokens')} tokens"
     )
-
-
-def _json(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None

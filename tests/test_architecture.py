@@ -103,6 +103,7 @@ LEAVES = {
     "llmwidgets.environment",
     "llmwidgets.errors",
     "llmwidgets._constants",
+    "llmwidgets.throttle",
 }
 
 

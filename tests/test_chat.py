@@ -11,6 +11,8 @@ import pytest
 from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
 
+from llmwidgets import environment
+from llmwidgets.client import connect
 from llmwidgets.usage import UsageLog
 from llmwidgets.widgets.chat import Chat
 
@@ -43,6 +45,14 @@ def test_a_question_streams_in_and_joins_the_history_with_its_numbers(loopback, 
     assert row.completion_tokens == 2 and row.outcome == "ok"
     updates = [m["data"]["state"] for m in comm_log if m["data"].get("method") == "update"]
     assert any(u.get("live", {}).get("text") == "pong" for u in updates)  # it was live
+
+
+def test_a_rehearsal_is_free_and_says_what_the_provider_would_charge(loopback, monkeypatch):
+    """As in compare() and the Playground: Groq's profile on the sandbox charges nothing."""
+    monkeypatch.setenv(environment.SANDBOX_URL, loopback.origin + "/v1")  # the "sandbox"
+    chat = Chat(connect("groq", rehearse=True), model="llama-3.1-8b-instant", meter=None)
+    chat.send("Hi")
+    assert chat.turns[-1]["cost"].startswith("free (rehearsed; Groq: $")
 
 
 def test_the_next_question_carries_the_history(loopback):

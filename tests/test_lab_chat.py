@@ -10,12 +10,13 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
+    save_notebook,
     screenshot,
-    wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -34,30 +35,22 @@ chat"""
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str, canary_key: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "chat.ipynb", [CHAT, "print(len(chat.messages), chat.status)"])
+    cells = [CHAT, "print(len(chat.messages), chat.status)"]
     env = {"CHAT_URL": sandbox_url, "CHAT_KEY": canary_key, environment.SANDBOX_URL: sandbox_url}
-    with jupyter_lab(root, env) as lab:
+    with lab_with_notebook(tmp_path, "chat.ipynb", cells, env) as lab:
         yield lab
 
 
 def test_a_student_chats_stops_edits_and_forks(jupyterlab: Lab, canary_key: str) -> None:
-    with chromium_page() as page:
-        try:
-            converse(page, jupyterlab)
-        except Exception:
-            screenshot(page, "chat-failure")
-            raise
+    with page_for("chat") as page:
+        converse(page, jupyterlab)
     saved = (jupyterlab.root / "chat.ipynb").read_text()
     assert "Name two colours" in saved  # widget state was saved, the transcript with it
     assert canary_key not in saved
 
 
 def converse(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("chat.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "chat.ipynb")
     run_cell(page, 0)
     chat = page.locator(".llmw-chat")
     box = chat.locator(".llmw-chat-input")
@@ -122,13 +115,8 @@ def converse(page: Page, lab: Lab) -> None:
     page.wait_for_timeout(300)
     chat.screenshot(path=str(ARTIFACTS / "chat-light-widget.png"))
 
-    page.evaluate(
-        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    page.wait_for_timeout(500)
+    dark_theme(page)
     chat.screenshot(path=str(ARTIFACTS / "chat-dark-widget.png"))
     run_cell(page, 1)
     page.get_by_text("5 idle").wait_for(timeout=30_000)  # system + two turns, in Python too
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_timeout(2000)
+    save_notebook(page)

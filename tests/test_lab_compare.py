@@ -11,12 +11,12 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
-    screenshot,
-    wait_for_kernel,
-    write_notebook,
+    save_notebook,
 )
 
 from llmwidgets import environment
@@ -45,36 +45,27 @@ story"""
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str, canary_key: str):
-    root = tmp_path / "work"
-    root.mkdir()
     cells = [
         COMPARE,
         "print('pair', grid.diff.get('a'), grid.diff.get('b'))",
         LONG,
         "print([lane['status'] for lane in story.lanes])",
     ]
-    write_notebook(root / "compare.ipynb", cells)
     env = {"CMP_URL": sandbox_url, "CMP_KEY": canary_key, environment.SANDBOX_URL: sandbox_url}
-    with jupyter_lab(root, env) as lab:
+    with lab_with_notebook(tmp_path, "compare.ipynb", cells, env) as lab:
         yield lab
 
 
 def test_three_providers_side_by_side(jupyterlab: Lab, canary_key: str) -> None:
-    with chromium_page() as page:
-        try:
-            side_by_side(page, jupyterlab)
-        except Exception:
-            screenshot(page, "compare-failure")
-            raise
+    with page_for("compare") as page:
+        side_by_side(page, jupyterlab)
     saved = (jupyterlab.root / "compare.ipynb").read_text()
     assert "Anthropic (rehearsed)" in saved  # the grid was saved
     assert canary_key not in saved
 
 
 def side_by_side(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("compare.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "compare.ipynb")
     run_cell(page, 0)
     grid = page.locator(".llmw-compare").first
     lanes = grid.locator(".llmw-compare-lane")
@@ -112,11 +103,7 @@ def side_by_side(page: Page, lab: Lab) -> None:
     grid.click(position={"x": 5, "y": 5})  # no hover or focus ring in the picture
     page.wait_for_timeout(300)
     grid.screenshot(path=str(ARTIFACTS / "compare-light-widget.png"))
-    page.evaluate(
-        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    page.wait_for_timeout(500)
+    dark_theme(page)
     grid.screenshot(path=str(ARTIFACTS / "compare-dark-widget.png"))
 
     # a long story: Stop one lane from its button, then Escape stops the rest
@@ -141,5 +128,4 @@ def side_by_side(page: Page, lab: Lab) -> None:
     found = eval(statuses.text_content() or "")  # the kernel's own list of statuses
     assert found[1] == "stopped"  # its Stop button
     assert "stopped" in (found[0], found[2])  # Escape: what was still streaming stopped
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_timeout(2000)
+    save_notebook(page)

@@ -13,12 +13,13 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
+    save_notebook,
     screenshot,
-    wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -37,26 +38,17 @@ pg"""
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str, canary_key: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(
-        root / "playground.ipynb",
-        [PLAYGROUND, "print(pg.status, pg.request.get('seed'), pg.request.get('temperature'))"],
-    )
+    cells = [PLAYGROUND, "print(pg.status, pg.request.get('seed'), pg.request.get('temperature'))"]
     # No provider key in the kernel (an empty variable is no key): Groq is rehearsed.
     env = {n: "" for p in PRESETS.values() if p.key_env for n in (p.key_env, *p.key_env_aliases)}
     env |= {"PLAYGROUND_KEY": canary_key, environment.SANDBOX_URL: sandbox_url}
-    with jupyter_lab(root, env) as lab:
+    with lab_with_notebook(tmp_path, "playground.ipynb", cells, env) as lab:
         yield lab
 
 
 def test_a_student_sets_parameters_meets_warnings_and_runs(jupyterlab: Lab, canary_key: str):
-    with chromium_page() as page:
-        try:
-            play(page, jupyterlab)
-        except Exception:
-            screenshot(page, "playground-failure")
-            raise
+    with page_for("playground") as page:
+        play(page, jupyterlab)
     saved = (jupyterlab.root / "playground.ipynb").read_text()
     models = json.loads(saved)["metadata"]["widgets"]
     assert "Name two colours of the sea." in json.dumps(models)  # widget state was saved
@@ -72,9 +64,7 @@ def request_shows(page: Page, text: str) -> None:
 
 
 def play(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("playground.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "playground.ipynb")
     run_cell(page, 0)
     pg = page.locator(".llmw-pg")
     pg.locator(".llmw-pg-pre").wait_for(timeout=60_000)
@@ -165,15 +155,10 @@ def play(page: Page, lab: Lab) -> None:
     page.wait_for_timeout(2000)  # the changed lines' flash fades
     screenshot(page, "playground-light")
     pg.screenshot(path=str(ARTIFACTS / "playground-light-widget.png"))
-    page.evaluate(
-        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    page.wait_for_timeout(800)
+    dark_theme(page)
     screenshot(page, "playground-dark")
     pg.screenshot(path=str(ARTIFACTS / "playground-dark-widget.png"))
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_timeout(2000)
+    save_notebook(page)
 
 
 def pg_code(page: Page) -> str:

@@ -14,6 +14,8 @@ from support.loopback import LoopbackServer
 
 from llmwidgets import BudgetExceededError, CostMeter, StreamCell, count_tokens, price_of
 from llmwidgets.tokens import _load, count_message_tokens
+from llmwidgets.usage import UsageLog
+from llmwidgets.widgets.meter import SESSION, resolve_meter, session_meter
 
 HELLO = [{"role": "user", "content": "Hello"}]
 
@@ -60,6 +62,16 @@ def test_prices() -> None:
     assert str(price_of("ollama", "qwen2.5:0.5b", 10, 10)) == "free (local)"
     unknown = price_of("litellm", "my-own-model", 10, 10)
     assert (unknown.status, unknown.usd, str(unknown)) == ("unknown", None, "unknown")
+
+
+def test_a_widgets_meter_argument() -> None:
+    """Every widget's `meter=`: left out is the session meter, None is none, a log is itself."""
+    assert resolve_meter(SESSION) is session_meter()
+    assert resolve_meter(None) is None
+    log = UsageLog()
+    assert resolve_meter(log) is log
+    with pytest.raises(TypeError, match="meter= takes a CostMeter or None, not str"):
+        resolve_meter("session")
 
 
 def test_ledger_totals_and_csv(tmp_path: Path) -> None:

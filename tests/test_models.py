@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import openai
+import pytest
 from support.loopback import LoopbackServer
 
 from llmwidgets import PRESETS, aconnect, alist_models, connect, list_models
+from llmwidgets.client import ausual_model, usual_model
 
 
 def test_live_list_is_sorted_and_cached(loopback: LoopbackServer, canary_key: str) -> None:
@@ -85,3 +88,30 @@ def test_the_chat_model_is_a_hint_or_its_dated_snapshot() -> None:
     assert chat_model_among(["claude-haiku-4-5-latest"], ("claude-haiku-4-5",)) == (
         "claude-haiku-4-5-latest"
     )  # not a date: no hint matched, so the first chat model
+
+
+def test_the_usual_model_for_a_sync_or_an_async_client(loopback: LoopbackServer) -> None:
+    """What a widget uses when no model is named: the listing's chat model, awaited or not."""
+    sync = openai.OpenAI(base_url=f"{loopback.origin}/v1", api_key="k", max_retries=0)
+    assert usual_model(sync) == "loopback-large"
+
+    async def on_the_loop() -> tuple[str, str]:
+        lister = openai.AsyncOpenAI(base_url=f"{loopback.origin}/v1", api_key="k2")
+        async with lister:
+            return await ausual_model(sync), await ausual_model(lister)
+
+    assert asyncio.run(on_the_loop()) == ("loopback-large", "loopback-large")
+
+
+def test_no_usual_model_says_how_to_name_one(loopback: LoopbackServer) -> None:
+    loopback.model_ids = ()
+    bare = openai.OpenAI(base_url=f"{loopback.origin}/v1", api_key="k", max_retries=0)
+    with pytest.raises(
+        ValueError, match=r"No chat model listed \(.*\): say which, as X\(m=\.\.\.\)"
+    ):
+        usual_model(bare, name_it="X(m=...)")
+    with pytest.raises(ValueError, match="No chat model listed"):
+        asyncio.run(ausual_model(bare))
+    unawaited = openai.AsyncOpenAI(base_url=f"{loopback.origin}/v1", api_key="k")
+    with pytest.raises(ValueError, match="only when awaited: say which, as model="):
+        usual_model(unawaited)

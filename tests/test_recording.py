@@ -9,7 +9,7 @@ from email.utils import formatdate
 import openai
 import pytest
 
-from llmwidgets.recording import record, retry_after_seconds
+from llmwidgets.recording import json_or_none, record, retry_after_seconds
 
 
 @pytest.fixture
@@ -44,6 +44,13 @@ def test_a_recording_holds_the_request_and_the_reply_but_not_the_key(loopback, c
     assert canary_key not in repr(log)
     assert "authorization" not in exchange.headers
     assert loopback.requests[-1].headers["authorization"] == f"Bearer {canary_key}"
+
+
+def test_a_body_or_data_line_is_read_as_json_or_none() -> None:
+    """Bodies come as bytes and `data:` lines as text; neither may break a recording."""
+    assert json_or_none(b'{"a": 1}') == {"a": 1} == json_or_none('{"a": 1}')
+    for broken in ('{"a": ', b"<html>502</html>", b"\xff\xfe\x00", ""):
+        assert json_or_none(broken) is None
 
 
 def test_the_original_client_is_left_alone(clients):

@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of
+from ..client import provider_id_of, rehearsal_of, usual_model
 from ..conversation import ContextOverflow, Conversation
 from ..errors import describe_error
-from ..pricing import price_of
+from ..pricing import cost_label
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, split_bundle
 from .cell import markdown_html
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     import openai
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Chat"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 
 
 class Chat(SavedView, anywidget.AnyWidget):
@@ -75,18 +74,12 @@ class Chat(SavedView, anywidget.AnyWidget):
         messages: list[dict[str, Any]] | None = None,
         context_window: int = 8192,
         max_reply_tokens: int = 512,
-        meter: UsageLog | object | None = _SESSION,
+        meter: UsageLog | object | None = SESSION,
         **params: Any,
     ) -> None:
         if model is None:
-            from ..client import list_models
-
-            model = list_models(client).chat_model  # type: ignore[arg-type]
-            if model is None:
-                raise ValueError("Say which model: Chat(client, model=...)")
-        chosen = session_meter() if meter is _SESSION else meter
-        if chosen is not None and not isinstance(chosen, UsageLog):
-            raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+            model = usual_model(client, name_it="Chat(client, model=...)")
+        chosen = resolve_meter(meter)
         for name in ("max_tokens", "max_completion_tokens"):  # one cap: the reply's room
             if isinstance(params.get(name), int):
                 max_reply_tokens = params.pop(name)
@@ -253,13 +246,6 @@ class Chat(SavedView, anywidget.AnyWidget):
             return
         usage = reply.usage or {}
         model = reply.completion.model or self.llm_model
-        price = price_of(
-            self._provider,
-            model,
-            usage.get("prompt_tokens", 0),
-            usage.get("completion_tokens", 0),
-            usage.get("cached_tokens", 0),
-        )
         choices = reply.completion.choices
         note = {
             "status": reply.status,
@@ -269,7 +255,7 @@ class Chat(SavedView, anywidget.AnyWidget):
             "prompt_tokens": usage.get("prompt_tokens"),
             "completion_tokens": usage.get("completion_tokens"),
             "estimated": reply.estimated_usage,
-            "cost": str(price),
+            "cost": cost_label(self._provider, model, usage, rehearsal=rehearsal_of(self._client)),
             "finish_reason": choices[0].finish_reason if choices else None,
         }
         # A stopped or broken answer joins the history as far as it went, marked: the

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,16 +24,17 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import rehearsal_of
+from ..client import ausual_model, rehearsal_of
 from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
 from ..pricing import cost_label
 from ..redaction import redact
 from ..running import Reply, StreamRun
+from ..throttle import Throttle
 from ..usage import UsageLog
 from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     from ..streaming import StreamAccumulator
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["Compare", "compare"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 _ENDED = ("done", "stopped", "error")
 
 
@@ -51,7 +50,7 @@ def compare(
     *targets: Any,
     system: str | None = None,
     rehearse: bool | None = None,
-    meter: UsageLog | object | None = _SESSION,
+    meter: UsageLog | object | None = SESSION,
     **params: Any,
 ) -> Compare:
     """Send one prompt to every target at once and stream the answers side by side.
@@ -68,9 +67,7 @@ def compare(
     messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else list(prompt)
     if system is not None:
         messages = [{"role": "system", "content": system}, *messages]
-    chosen = session_meter() if meter is _SESSION else meter
-    if chosen is not None and not isinstance(chosen, UsageLog):
-        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+    chosen = resolve_meter(meter)
     grid = Compare(messages, lanes_for(targets, params, rehearse=rehearse), meter=chosen)
     return grid.start()
 
@@ -109,8 +106,8 @@ class Compare(SavedView, anywidget.AnyWidget):
         self._runs: list[StreamRun | None] = [None] * len(lanes)
         self._stopped: set[int] = set()
         self._task: asyncio.Task[None] | None = None
-        self._pending: asyncio.TimerHandle | None = None
-        self._last_redraw = 0.0
+        # At most MAX_REDRAWS_PER_SECOND state messages for the whole grid.
+        self._throttle = Throttle(self._redraw, self.MAX_REDRAWS_PER_SECOND)
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
         self._diffed: tuple[int, int, str, str] | None = None
         self.lanes = [dict(d) for d in self._drafts]
@@ -162,7 +159,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             self.status = "done"
             self._choose_pair()
             self._compute_diff()
-            self._redraw()
+            self._throttle.now()
             self._update_saved_view()
 
     async def _run_lane(self, i: int) -> None:
@@ -170,7 +167,9 @@ class Compare(SavedView, anywidget.AnyWidget):
         if lane.client is None:
             return  # its error is already in its view
         try:
-            model = lane.model or await _usual_model(lane.client)
+            model = lane.model or await ausual_model(
+                lane.client, name_it="{'target': ..., 'model': ...}"
+            )
         except Exception as failure:
             self._fail(i, describe_error(failure))
             return
@@ -201,7 +200,7 @@ class Compare(SavedView, anywidget.AnyWidget):
 
     def _fail(self, i: int, error: str, status: str = "error") -> None:
         self._drafts[i].update(status=status, error=error)
-        self._redraw_soon()
+        self._throttle.soon()
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -213,7 +212,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             ttft_s=acc.time_to_first_token,
             tokens_per_s=acc.tokens_per_second(),
         )
-        self._redraw_soon()
+        self._throttle.soon()
 
     def _finished(self, i: int, reply: Reply) -> None:
         lane, draft = self._lanes[i], self._drafts[i]
@@ -235,21 +234,9 @@ class Compare(SavedView, anywidget.AnyWidget):
         )
         if i in self.diff_pair:
             self._compute_diff()
-        self._redraw_soon()
-
-    def _redraw_soon(self) -> None:
-        """At most MAX_REDRAWS_PER_SECOND state messages for the whole grid."""
-        wait = self._last_redraw + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
-        if wait <= 0:
-            self._redraw()
-        elif self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(wait, self._redraw)
+        self._throttle.soon()
 
     def _redraw(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        self._last_redraw = time.perf_counter()
         self.redraws += 1
         self.lanes = [dict(d) for d in self._drafts]
 
@@ -349,20 +336,6 @@ class Compare(SavedView, anywidget.AnyWidget):
     def __repr__(self) -> str:
         ended = sum(d.get("status") in _ENDED for d in self.lanes)
         return f"Compare({len(self.lanes)} lanes, {ended} ended, {self.status})"
-
-
-async def _usual_model(client: Any) -> str:
-    import openai
-
-    from ..client import alist_models, list_models
-
-    if isinstance(client, openai.AsyncOpenAI):
-        listing = await alist_models(client)
-    else:
-        listing = await asyncio.to_thread(list_models, client)
-    if listing.chat_model is None:
-        raise ValueError("No chat model listed: name one, as {'target': ..., 'model': ...}")
-    return listing.chat_model
 
 
 def _reply_of(run: StreamRun | None) -> Reply | None:

@@ -17,10 +17,8 @@ as Python give the same request with the key's variable in place of the key.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +34,7 @@ from ..client import provider_of, rehearsal_of
 from ..inspection import Watch
 from ..recording import Exchange, Recording
 from ..redaction import redact, register_key
+from ..throttle import Throttle
 from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
 from .bundle import SavedView, split_bundle
 
@@ -85,12 +84,11 @@ class Inspector(SavedView, anywidget.AnyWidget):
         register_key(str(getattr(client, "api_key", "") or ""))
         self._client = client
         self._watch = Watch(client, limit=limit)
-        self._watch.log.on_change = self._changed
         self._views: dict[int, dict[str, Any]] = {}  # ended exchanges never change
         self._readings: dict[int, Reading] = {}  # read when opened: a stream's timeline
         self.on_msg(self._on_frontend_message)
-        self._last = 0.0
-        self._pending: asyncio.TimerHandle | None = None
+        self._throttle = Throttle(self._redraw_changes, self.MAX_REDRAWS_PER_SECOND)
+        self._watch.log.on_change = self._throttle.soon
         self.redraws = 0
 
     # -- watching --------------------------------------------------------------------
@@ -163,27 +161,15 @@ class Inspector(SavedView, anywidget.AnyWidget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _changed(self) -> None:
+    def _redraw_changes(self) -> None:
         """At most MAX_REDRAWS_PER_SECOND; a change in between is drawn when that is over
         (in a script, with no loop to wait on, at the end of the block). A stream that
         ends after the block (a task's) updates the saved view too."""
-        wait = self._last + 1.0 / self.MAX_REDRAWS_PER_SECOND - time.perf_counter()
-        if wait <= 0:
-            self._redraw(save=not self.watching)
-        elif self._pending is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return
-            self._pending = loop.call_later(wait, self._redraw, not self.watching)
+        self._redraw(save=not self.watching)
 
     def _redraw(self, save: bool = False) -> None:
         """Sync the rows. `save` also updates the saved view, which makes the notebook draw
         the widget anew: only when something ended, never as a row is opened."""
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        self._last = time.perf_counter()
         self.redraws += 1
         exchanges = self.log.exchanges
         self.exchanges = [self._view(i, e, exchanges[:i]) for i, e in enumerate(exchanges)]

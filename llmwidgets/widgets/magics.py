@@ -85,8 +85,10 @@ class ChatMagics:
                 context_window=self.conversation.context_window,
             )
         self.conversation.max_reply_tokens = options.max_tokens
+        from ..client import usual_model
+
         client = self._client(self.provider)
-        model = self.model or self._usual_model(client)
+        model = self.model or usual_model(client, name_it=f"%%chat {self.provider}:MODEL")
         question = {"role": "user", "content": text.strip()}
         try:
             prompt = self.conversation.prompt(question)
@@ -172,14 +174,6 @@ class ChatMagics:
 
             self._clients[provider] = connect(provider)
         return self._clients[provider]
-
-    def _usual_model(self, client: Any) -> str:
-        from ..client import list_models
-
-        model = list_models(client).chat_model
-        if model is None:
-            raise _OneLine(f"%%chat: say which model, as {self.provider}:MODEL")
-        return model
 
 
 def load_ipython_extension(ipython: Any) -> None:

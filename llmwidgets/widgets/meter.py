@@ -18,7 +18,10 @@ import ipywidgets
 from ..usage import UsageLog
 from .meter_view import render
 
-__all__ = ["CostMeter", "session_meter"]
+__all__ = ["SESSION", "CostMeter", "resolve_meter", "session_meter"]
+
+SESSION = object()
+"""A widget's default `meter=`: "the session meter", told apart from an explicit None."""
 
 
 class CostMeter(UsageLog):
@@ -53,3 +56,14 @@ class CostMeter(UsageLog):
 def session_meter() -> CostMeter:
     """The meter that `llmwidgets.chat` records into unless given another."""
     return CostMeter()
+
+
+def resolve_meter(meter: object) -> UsageLog | None:
+    """The meter a widget records into: `SESSION` is the session meter, None is none.
+
+    Anything else but a `UsageLog` is refused here, at the call, not at the first record.
+    """
+    chosen = session_meter() if meter is SESSION else meter
+    if chosen is not None and not isinstance(chosen, UsageLog):
+        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+    return chosen

@@ -48,7 +48,7 @@ from ..redaction import shown_url
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, figures_line, split_bundle
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     import openai
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 __all__ = ["Playground"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 _MAX_TOKENS_SHOWN = 400  # logprobs drawn in the page; the Reply keeps them all
 
 
@@ -102,7 +101,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         model: str | None = None,
         system: str = "",
         prompt: str = "",
-        meter: UsageLog | object | None = _SESSION,
+        meter: UsageLog | object | None = SESSION,
         **params: Any,
     ) -> None:
         _refuse_unknown(params)
@@ -110,9 +109,7 @@ class Playground(SavedView, anywidget.AnyWidget):
             from ..client import connect
 
             client = connect()  # the local sandbox
-        chosen = session_meter() if meter is _SESSION else meter
-        if chosen is not None and not isinstance(chosen, UsageLog):
-            raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        chosen = resolve_meter(meter)
         super().__init__(system=system, prompt=prompt)
         self._meter = chosen
         self._own_id = provider_id_of(client)

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..usage import UsageLog
 from .cell import StreamCell
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     import openai
 
 __all__ = ["chat"]
-
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 
 
 def chat(
@@ -28,7 +26,7 @@ def chat(
     messages: list[dict[str, Any]],
     *,
     model: str | None = None,
-    meter: UsageLog | object | None = _SESSION,
+    meter: UsageLog | object | None = SESSION,
     display: bool = True,
     **params: Any,
 ) -> StreamCell:
@@ -38,17 +36,10 @@ def chat(
     fails). Every other keyword is a request parameter, passed to the SDK unchanged.
     """
     if model is None:
-        import openai
+        from ..client import usual_model
 
-        from ..client import list_models
-
-        listing = None if isinstance(client, openai.AsyncOpenAI) else list_models(client)
-        model = listing.chat_model if listing else None
-        if model is None:
-            raise ValueError("Say which model: chat(client, messages, model=...)")
-    chosen = session_meter() if meter is _SESSION else meter
-    if chosen is not None and not isinstance(chosen, UsageLog):
-        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        model = usual_model(client, name_it="chat(client, messages, model=...)")
+    chosen = resolve_meter(meter)
     cell = StreamCell()
     if display:
         cell.show()

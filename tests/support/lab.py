@@ -125,6 +125,18 @@ def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[Lab]:
 
 
 @contextmanager
+def lab_with_notebook(
+    tmp_path: Path, name: str, cells: list[str], env: dict[str, str]
+) -> Iterator[Lab]:
+    """JupyterLab on a fresh folder that holds one notebook, `name`, of these cells."""
+    root = tmp_path / "work"
+    root.mkdir()
+    write_notebook(root / name, cells)
+    with jupyter_lab(root, env) as lab:
+        yield lab
+
+
+@contextmanager
 def chromium_page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -163,3 +175,36 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def page_for(test: str) -> Iterator[Any]:
+    """A Chromium page; if the block fails, the page is kept as `<test>-failure.png` first."""
+    with chromium_page() as page:
+        try:
+            yield page
+        except Exception:
+            screenshot(page, f"{test}-failure")
+            raise
+
+
+def open_notebook(page: Any, lab: Lab, name: str) -> None:
+    """Open notebook `name` and wait until its kernel is idle."""
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    wait_for_kernel(page)
+
+
+def dark_theme(page: Any) -> None:
+    """Switch JupyterLab to its dark theme, and let the page settle for a picture."""
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+    )
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+    page.wait_for_timeout(800)
+
+
+def save_notebook(page: Any) -> None:
+    """Save the open notebook (with its widget state), and give the save time to land."""
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_timeout(2000)

@@ -156,3 +156,23 @@ def test_state_carries_no_request(
     assert canary_key not in json.dumps(comm_log, default=str)
     assert canary_key not in json.dumps(cell.get_state(), default=str)
     assert canary_key not in repr(cell)
+
+
+def test_chat_with_inspect_watches_its_stream(loopback: LoopbackServer, canary_key: str) -> None:
+    cell = chat(
+        openai.OpenAI(base_url=loopback.origin + "/v1", api_key=canary_key),
+        HELLO,
+        model="loopback-small",
+        meter=None,
+        display=False,
+        inspect=True,
+    )
+    (exchange,) = cell.inspector.log.exchanges
+    assert exchange.streamed and exchange.status == 200
+    details = cell.inspector.details(0)
+    assert dict(details["request_headers"])["authorization"] == "[redacted]"
+    assert canary_key not in json.dumps(details, default=str)
+    plain = chat(
+        loopback_client(loopback), HELLO, model="loopback-small", meter=None, display=False
+    )
+    assert plain.inspector is None

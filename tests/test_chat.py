@@ -311,3 +311,13 @@ def test_an_answer_shows_as_markdown_and_its_html_never_runs(loopback):
     assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
     assert answer["content"] == "**bold** and <script>alert(1)</script>"  # edits start here
     assert "html" not in chat.turns[0]  # questions stay as typed
+
+
+def test_inspect_watches_every_answer(loopback, comm_log, canary_key):
+    chat = Chat(client_of(loopback, canary_key), model="loopback-small", meter=None, inspect=True)
+    chat.send("Hi")
+    chat.send("Again")
+    exchanges = chat.inspector.log.exchanges
+    assert [x.status for x in exchanges] == [200, 200]
+    assert [m["content"] for m in exchanges[1].body["messages"]][-3:] == ["Hi", "pong", "Again"]
+    assert canary_key not in json.dumps(comm_log)

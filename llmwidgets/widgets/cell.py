@@ -90,6 +90,7 @@ class StreamCell(anywidget.AnyWidget):
         self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
         self._checked_at = 0.0
         self._check_cost = 0.0  # seconds the last check took
+        self.inspector: Any = None  # chat(..., inspect=True): the Inspector watching it
         self.on_msg(self._on_frontend_message)
 
     @property

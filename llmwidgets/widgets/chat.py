@@ -10,8 +10,9 @@ trimmed by whole turns to the window, and a turn joins it only once answered. Ea
 streams through a `StreamRun` (the stream cell's) with Stop, and keeps its own numbers:
 time to first token, tokens/s, tokens and cost. Any message can be edited or its turn
 deleted; a question can be asked again from where it stands, and a fork keeps the
-current conversation as a branch to come back to. Only text and numbers are synced: no
-key, ever.
+current conversation as a branch to come back to. `Chat(client, inspect=True)` shows an
+inspector under it with every answer's request on the wire. Only text and numbers are
+synced: no key, ever.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, split_bundle
 from .cell import markdown_html
+from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -75,6 +77,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         context_window: int = 8192,
         max_reply_tokens: int = 512,
         meter: UsageLog | object | None = SESSION,
+        inspect: bool = False,
         **params: Any,
     ) -> None:
         if model is None:
@@ -101,9 +104,18 @@ class Chat(SavedView, anywidget.AnyWidget):
         self._notes: list[dict[str, Any]] = [{} for _ in self.conversation.messages]
         self._saved: list[tuple[Conversation, list[dict[str, Any]]]] = []
         self._run: StreamRun | None = None
+        # inspect=True: every answer's request on the wire, shown under the chat
+        self.inspector: Inspector | None = Inspector(client) if inspect else None
         self.on_msg(self._on_frontend_message)
         self.observe(self._system_edited, names="system")
         self._show_history()
+
+    def _ipython_display_(self) -> None:
+        super()._ipython_display_()
+        if self.inspector is not None:
+            from IPython.display import display
+
+            display(self.inspector)
 
     # -- asking ----------------------------------------------------------------------
 
@@ -135,15 +147,16 @@ class Chat(SavedView, anywidget.AnyWidget):
             self.status = "waiting"
             self.live = {"question": text, "text": "", "status": "waiting"}
         try:
-            run.start(
-                self._client,
-                prompt,
-                provider=self._provider,
-                meter=self._meter,
-                model=self.llm_model,
-                max_tokens=self.conversation.max_reply_tokens,
-                **self._params,
-            )
+            with watched(self._client, self.inspector):
+                run.start(
+                    self._client,
+                    prompt,
+                    provider=self._provider,
+                    meter=self._meter,
+                    model=self.llm_model,
+                    max_tokens=self.conversation.max_reply_tokens,
+                    **self._params,
+                )
         except Exception as refused:  # the meter's budget, before anything was sent
             with self.hold_sync():
                 self.status, self.live, self.error = "idle", {}, describe_error(refused)

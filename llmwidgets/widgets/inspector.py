@@ -45,13 +45,14 @@ _MAX_BODY = 20_000  # characters of a body or reply shown; the recording keeps t
 
 
 @contextmanager
-def watched(client: Any, enabled: bool) -> Iterator[Inspector | None]:
+def watched(client: Any, enabled: bool | Inspector | None) -> Iterator[Inspector | None]:
     """A widget's `inspect=True`: what it starts in the block (its streams, as tasks that
-    keep the block's context) is watched by a new inspector, shown under the widget."""
+    keep the block's context) is watched by a new inspector (or the one given), shown
+    under the widget."""
     if not enabled:
         yield None
         return
-    inspector = Inspector(client)
+    inspector = enabled if isinstance(enabled, Inspector) else Inspector(client)
     with inspector:
         yield inspector
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..usage import UsageLog
 from .cell import StreamCell
+from .inspector import watched
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -28,12 +29,15 @@ def chat(
     model: str | None = None,
     meter: UsageLog | object | None = SESSION,
     display: bool = True,
+    inspect: bool = False,
     **params: Any,
 ) -> StreamCell:
     """Stream a chat completion into a new output cell; returns the cell (awaitable).
 
     `model` defaults to the first model the provider lists (the preset's hint when listing
-    fails). Every other keyword is a request parameter, passed to the SDK unchanged.
+    fails). With `inspect=True` an inspector under the cell shows the request and its
+    stream on the wire (`cell.inspector`). Every other keyword is a request parameter,
+    passed to the SDK unchanged.
     """
     if model is None:
         from ..client import usual_model
@@ -43,4 +47,11 @@ def chat(
     cell = StreamCell()
     if display:
         cell.show()
-    return cell.start(client, messages, model=model, meter=chosen, **params)
+    with watched(client, inspect) as inspector:
+        cell.start(client, messages, model=model, meter=chosen, **params)
+    cell.inspector = inspector
+    if inspector is not None and display:
+        from IPython.display import display as show
+
+        show(inspector)
+    return cell

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of, rehearsal_of
+from ..client import provider_id_of, rehearsal_of, usual_model
 from ..pricing import cost_label
 from ..structured import pretty_html
 from ..toolloop import LoopResult, Round, ToolLoop
 from .bundle import SavedView, figures_line, split_bundle
 from .cell import markdown_html
 from .inspector import Inspector, watched
-from .meter import session_meter
+from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
     import openai
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["ToolLoopView", "tool_loop"]
 
 _STATIC = Path(__file__).parent / "static"
-_SESSION = object()  # "the session meter", told apart from an explicit meter=None
 
 
 class ToolLoopView(SavedView, anywidget.AnyWidget):
@@ -202,7 +201,7 @@ def tool_loop(
     functions: Mapping[str, Callable[..., Any]] | Sequence[Callable[..., Any]],
     model: str | None = None,
     max_rounds: int = 4,
-    meter: UsageLog | object | None = _SESSION,
+    meter: UsageLog | object | None = SESSION,
     display: bool = True,
     inspect: bool = False,
     **params: Any,
@@ -215,19 +214,8 @@ def tool_loop(
     with `inspect=True` an inspector under the timeline shows every request on the wire.
     """
     if model is None:
-        import openai
-
-        from ..client import list_models
-
-        listing = None if isinstance(client, openai.AsyncOpenAI) else list_models(client)
-        model = listing.chat_model if listing else None
-        if model is None:
-            raise ValueError("Say which model: tool_loop(client, messages, model=...)")
-    from ..usage import UsageLog
-
-    chosen = session_meter() if meter is _SESSION else meter
-    if chosen is not None and not isinstance(chosen, UsageLog):
-        raise TypeError(f"meter= takes a CostMeter or None, not {type(chosen).__name__}")
+        model = usual_model(client, name_it="tool_loop(client, messages, model=...)")
+    chosen = resolve_meter(meter)
     loop = ToolLoop(
         client,
         messages,

@@ -372,3 +372,12 @@ def async_twin(
         _twins[client] = (loop, twin)
         return twin, False
     return twin, True
+
+
+async def close_twin(client: openai.OpenAI | openai.AsyncOpenAI) -> None:
+    """Close the async twin kept for `client` on this loop: a script's `asyncio.run` ends
+    its loop, and a twin left open there would leak its connections."""
+    cached = _twins.get(client)
+    if cached is not None and cached[0] is asyncio.get_running_loop():
+        del _twins[client]
+        await cached[1].close()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .client import close_twin
 from .errors import describe_error
 from .running import Reply, StreamRun
 from .structured import check_calls, schemas_for
@@ -120,8 +121,8 @@ class ToolLoop:
         self.status = "running"
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(self._run())
+        except RuntimeError:  # a script: this loop ends with the run, so must its client
+            asyncio.run(self._run_closing())
         else:
             self._task = loop.create_task(self._run())
         return self
@@ -142,6 +143,12 @@ class ToolLoop:
         if self._result is None:
             raise RuntimeError("still running: `await loop` waits for the result")
         return self._result
+
+    async def _run_closing(self) -> LoopResult:
+        try:
+            return await self._run()
+        finally:
+            await close_twin(self.client)
 
     async def _run(self) -> LoopResult:
         try:

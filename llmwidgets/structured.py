@@ -10,18 +10,19 @@ so far is read with `jiter` (it ships with the SDK), whose partial mode returns 
 written so far; that value is validated with `jsonschema`. What is still being written is
 not yet wrong: a `required` key may come next, a number may gain digits, an enum's string
 is half typed. So while the stream runs, only the problems that more text cannot mend are
-shown on the value still open (and on the objects and arrays that hold it): a wrong type,
-an extra key, too many items or characters. Everything closed is judged in full, and at
-the end everything is.
+shown on the last value written (it may still be open) and on the objects and arrays that
+hold it: a wrong type, an extra key, too many items or characters. Every earlier value is
+judged in full, and at the end everything is.
 
 `schemas_for(params)` finds what a request asked for: its `response_format` and the
-parameters of each of its tools.
+parameters of each of its tools; `check_calls` judges tool calls against them. How a
+verdict is drawn (marked HTML) is the widgets' business: `widgets/json_view.py`.
 """
 
 from __future__ import annotations
 
-import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ _FINAL_WHILE_OPEN = frozenset(
         "maxLength",
     }
 )
+_SCALAR_STARTS = frozenset("-0123456789tfn")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SUMMARY = {
     "empty": "nothing yet",
     "partial": "so far so good",
@@ -59,10 +62,15 @@ class Problem:
 
     @property
     def json_path(self) -> str:
-        """`$.ingredients[2]`: the path as jsonschema and most validators print it."""
+        """`$.ingredients[2]`, `$['a key']`: the path as jsonschema prints it."""
         parts = ["$"]
         for step in self.path:
-            parts.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+            if isinstance(step, int):
+                parts.append(f"[{step}]")
+            elif _NAME.fullmatch(step):
+                parts.append(f".{step}")
+            else:
+                parts.append("[" + repr(step) + "]")
         return "".join(parts)
 
     def __str__(self) -> str:
@@ -87,6 +95,8 @@ class JSONCheck:
         """One line: `✓ valid against recipe`, `✗ invalid: 2 problems (recipe)`, ..."""
         mark = {"valid": "✓", "invalid": "✗", "not-json": "✗", "cut": "✗"}.get(self.state, "…")
         against = f" against {self.name}" if self.name else ""
+        if self.state == "invalid" and not self.problems and self.detail:
+            return f"{mark} {self.detail}"
         if self.state == "invalid":
             count = len(self.problems)
             return f"{mark} invalid{against}: {count} problem{'s' * (count != 1)}"
@@ -98,15 +108,11 @@ class JSONCheck:
         detail = f": {self.detail}" if self.detail else ""
         return f"{mark} {words}{detail}"
 
-    def as_dict(self) -> dict[str, Any]:
-        """What a widget syncs: no value object, only text."""
-        return {
-            "name": self.name,
-            "state": self.state,
-            "summary": self.summary(),
-            "html": pretty_html(self.value, self.problems) if self.value is not None else "",
-            "problems": [{"path": p.json_path, "message": p.message} for p in self.problems],
-        }
+    def reason(self) -> str:
+        """Why it is not valid, in words a model can read back (no marks, every problem)."""
+        if self.problems:
+            return "; ".join(map(str, self.problems))
+        return self.detail or _SUMMARY[self.state]
 
 
 @dataclass
@@ -141,6 +147,8 @@ class LiveJSON:
             return JSONCheck(
                 self.name, "not-json" if finished and state == "empty" else state, detail=detail
             )
+        if not finished and text.lstrip()[0] in _SCALAR_STARTS:
+            return JSONCheck(self.name, "partial")  # a bare number or word: more may come
         value, complete, error = _parse(text, finished)
         if error is not None:
             if finished and finish_reason == "length":
@@ -197,49 +205,6 @@ def _open_path(value: Any) -> tuple[str | int, ...] | None:
             return tuple(path)
 
 
-def pretty_html(value: Any, problems: Sequence[Problem] = ()) -> str:
-    """The value as indented JSON in HTML, each value a problem points at in a `<mark>`
-    whose title says why (the whole document's problems are listed apart)."""
-    marks: dict[tuple[str | int, ...], list[str]] = {}
-    for problem in problems:
-        if problem.path:
-            marks.setdefault(problem.path, []).append(problem.message)
-    out: list[str] = []
-    _write(value, (), 0, marks, out)
-    return "".join(out)
-
-
-def _write(
-    value: Any,
-    path: tuple[str | int, ...],
-    depth: int,
-    marks: dict[tuple[str | int, ...], list[str]],
-    out: list[str],
-) -> None:
-    why = marks.get(path)
-    if why:
-        out.append(f'<mark class="llmw-bad" title="{html.escape("; ".join(why))}">')
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, dict) and value:
-        out.append("{\n")
-        for i, (key, item) in enumerate(value.items()):
-            out.append(f"{inner}{html.escape(json.dumps(key, ensure_ascii=False))}: ")
-            _write(item, (*path, key), depth + 1, marks, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
-        out.append(f"{pad}}}")
-    elif isinstance(value, list) and value:
-        out.append("[\n")
-        for i, item in enumerate(value):
-            out.append(inner)
-            _write(item, (*path, i), depth + 1, marks, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
-        out.append(f"{pad}]")
-    else:
-        out.append(html.escape(json.dumps(value, ensure_ascii=False)))
-    if why:
-        out.append("</mark>")
-
-
 def schemas_for(params: dict[str, Any]) -> tuple[LiveJSON | None, dict[str, LiveJSON]]:
     """(the answer's check, each tool's arguments check by name) for a request's parameters.
     JSON mode asks only for an object; a request without either gives (None, {})."""
@@ -268,15 +233,20 @@ def check_calls(
     *,
     finished: bool = False,
     finish_reason: str | None = None,
-) -> list[dict[str, Any]]:
-    """Each tool call so far (id, name, arguments) with its verdict, as a widget draws it.
-    A call to a tool the request never offered is invalid, whatever its arguments."""
-    drawn = []
-    for call_id, name, arguments in calls:
+) -> list[JSONCheck]:
+    """Each tool call so far (id, name, arguments) judged against its tool's schema. A
+    call to a tool the request never offered is invalid, whatever its arguments (while the
+    stream runs, a name may still be half written: only one no tool starts with is). A
+    tool without parameters may get "" as its arguments, which means `{}`."""
+    verdicts = []
+    for _, name, arguments in calls:
         check = tools.get(name) or LiveJSON(None, name=name)
-        verdict = check.read(arguments, finished=finished, finish_reason=finish_reason).as_dict()
-        if name and tools and name not in tools:
-            verdict["state"] = "invalid"
-            verdict["summary"] = f"✗ the request has no tool named {name}"
-        drawn.append({"id": call_id or "", "name": name, "arguments": arguments, **verdict})
-    return drawn
+        if finished and not arguments.strip():
+            arguments = "{}"
+        verdict = check.read(arguments, finished=finished, finish_reason=finish_reason)
+        unknown = tools and name not in tools
+        if unknown and (finished or not any(offered.startswith(name) for offered in tools)):
+            why = f"the request has no tool named {name}"
+            verdict = JSONCheck(name, "invalid", verdict.value, detail=why)
+        verdicts.append(verdict)
+    return verdicts

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from .client import close_twin
 from .errors import describe_error
+from .redaction import redact
 from .running import Reply, StreamRun
-from .structured import check_calls, schemas_for
+from .structured import JSONCheck, check_calls, schemas_for
 
 if TYPE_CHECKING:
     import openai
 
-    from .streaming import StreamAccumulator
     from .usage import UsageLog
 
 __all__ = ["LoopResult", "Round", "ToolLoop", "ToolResult"]
@@ -121,7 +121,9 @@ class ToolLoop:
         self.status = "running"
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # a script: this loop ends with the run, so must its client
+        except RuntimeError:
+            loop = None
+        if loop is None:  # a script: this loop ends with the run, so must its client
             asyncio.run(self._run_closing())
         else:
             self._task = loop.create_task(self._run())
@@ -167,6 +169,9 @@ class ToolLoop:
 
     async def _rounds(self) -> None:
         for number in range(self.max_rounds):
+            if self._stopped:
+                self.status = "stopped"
+                return
             params = dict(self.params)
             if number > 0:
                 params.pop("tool_choice", None)  # after the first round, the model may answer
@@ -188,7 +193,12 @@ class ToolLoop:
             calls = [c for c in message.tool_calls if isinstance(c, Call)]
             self.messages.append(_assistant_turn(message.content, calls))
             for call in calls:
-                result = await self._call(call.id, call.function.name, call.function.arguments)
+                if self._stopped:  # every call still gets its result: the messages stay valid
+                    result = ToolResult(call.id, call.function.name, call.function.arguments)
+                    result.error = "stopped before it ran"
+                    result.content = json.dumps({"error": result.error})
+                else:
+                    result = await self._call(call.id, call.function.name, call.function.arguments)
                 self.rounds[-1].results.append(result)
                 self.messages.append(
                     {"role": "tool", "tool_call_id": call.id, "content": result.content}
@@ -204,24 +214,21 @@ class ToolLoop:
         """Run one call; whatever goes wrong becomes the result the model reads."""
         result = ToolResult(call_id, name, arguments)
         function = self.functions.get(name)
-        verdict = check_calls(self._checks, [(call_id, name, arguments)], finished=True)[0]
+        (verdict,) = check_calls(self._checks, [(call_id, name, arguments)], finished=True)
         if function is None:
             result.error = f"there is no tool named {name!r}"
-        elif verdict["state"] != "valid":
-            problems = "; ".join(f"{p['path']}: {p['message']}" for p in verdict["problems"])
-            result.error = (
-                f"the arguments do not fit the tool's schema ({problems or verdict['summary']})"
-            )
+        elif verdict.state != "valid":
+            result.error = f"the arguments do not fit the tool's schema ({verdict.reason()})"
         else:
             started = time.perf_counter()
             try:
-                value = function(**json.loads(arguments or "{}"))
+                value = function(**json.loads(arguments.strip() or "{}"))
                 if inspect.isawaitable(value):
                     value = await value
-            except Exception as exc:
-                result.error = f"{name} raised {type(exc).__name__}: {exc}"
-            else:
                 result.content = value if isinstance(value, str) else json.dumps(value, default=str)
+            except Exception as exc:  # raised, or returned what JSON cannot hold
+                # the model, the page and the saved notebook all read this: no key in it
+                result.error = redact(f"{name} raised {type(exc).__name__}: {exc}")
             result.seconds = time.perf_counter() - started
         if result.error is not None:
             result.content = json.dumps({"error": result.error})
@@ -229,22 +236,18 @@ class ToolLoop:
 
     # -- reading ---------------------------------------------------------------------
 
-    def calls_so_far(self, round_: Round) -> list[dict[str, Any]]:
-        """A round's tool calls as written so far, each with its verdict."""
-        acc: StreamAccumulator = round_.run.acc
+    def calls_so_far(
+        self, round_: Round
+    ) -> tuple[list[tuple[str | None, str, str]], list[JSONCheck]]:
+        """A round's tool calls as written so far (id, name, arguments), and their verdicts."""
+        calls = round_.run.acc.tool_calls()
         reply = round_.reply
-        finish = (
-            reply.completion.choices[0].finish_reason
-            if reply and reply.completion.choices
-            else None
-        )
-        return check_calls(
-            self._checks,
-            acc.tool_calls(),
-            finished=reply is not None and reply.status == "done",
-            finish_reason=finish
-            or ("stop" if reply is not None and reply.status == "done" else None),
-        )
+        done = reply is not None and reply.status == "done"
+        finish = None
+        if done and reply is not None and reply.completion.choices:
+            finish = reply.completion.choices[0].finish_reason or "stop"
+        verdicts = check_calls(self._checks, calls, finished=done, finish_reason=finish)
+        return calls, verdicts
 
 
 def _by_name(

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from llmwidgets.structured import LiveJSON, pretty_html, schemas_for
+from llmwidgets.structured import LiveJSON, Problem, check_calls, schemas_for
+from llmwidgets.widgets.json_view import check_view, pretty_html
 
 RECIPE = {
     "type": "object",
@@ -132,7 +133,36 @@ def test_the_marked_view_escapes_the_model_text() -> None:
     assert (
         '<mark class="llmw-bad" title="&#x27;20&#x27; is not of type &#x27;integer&#x27;">' in page
     )
-    assert seen.as_dict()["problems"][0] == {
+    assert check_view(seen)["problems"][0] == {
         "path": "$",
         "message": "'diet' is a required property",
     }
+
+
+def test_paths_read_as_jsonschema_prints_them() -> None:
+    assert Problem(("steps", 2, "text"), "").json_path == "$.steps[2].text"
+    assert Problem(("a.b", "x y", "it's"), "").json_path == "$['a.b']['x y'][\"it's\"]"
+
+
+def test_a_bare_number_is_not_judged_before_it_ends() -> None:
+    check = LiveJSON({"type": "integer", "minimum": 100})
+    assert [check.read(t).state for t in ("-", "1", "12", "tru")] == ["partial"] * 4
+    assert check.read("12", finished=True).state == "invalid"
+    assert check.read("123", finished=True).state == "valid"
+
+
+def test_calls_are_judged_by_name_and_arguments() -> None:
+    _, tools = schemas_for(
+        {
+            "tools": [
+                {"type": "function", "function": {"name": "get_weather", "parameters": RECIPE}},
+                {"type": "function", "function": {"name": "now"}},
+            ]
+        }
+    )
+    half = check_calls(tools, [("c1", "get_wea", "")])
+    assert half[0].state == "empty"  # a name still being written is not a wrong name
+    (wrong,) = check_calls(tools, [("c1", "get_wea", "{}")], finished=True)
+    assert (wrong.state, wrong.summary()) == ("invalid", "✗ the request has no tool named get_wea")
+    (bare,) = check_calls(tools, [("c2", "now", "")], finished=True)
+    assert bare.state == "valid"  # no parameters: "" means {}

@@ -301,3 +301,91 @@ def test_inspect_shows_every_round_on_the_wire(loopback: LoopbackServer, canary_
     second = exchanges[1].body
     assert [m["role"] for m in second["messages"]] == ["user", "assistant", "tool"]
     assert canary_key not in json.dumps(view.inspector.exchanges)
+
+
+def test_a_result_json_cannot_hold_goes_back_as_an_error(loopback: LoopbackServer) -> None:
+    def get_weather(city: str) -> dict:
+        return {(1, 2): "a tuple key"}
+
+    loopback.scripted = [
+        ([_call('{"city": "Oslo"}')], "tool_calls"),
+        ([{"content": "Hm."}], "stop"),
+    ]
+    loop = ToolLoop(_client(loopback), ASK, tools=TOOLS, functions=[get_weather], model="m")
+    result = loop.start().result
+    assert result.status == "done"  # the conversation stays whole: every call answered
+    assert json.loads(result.messages[2]["content"])["error"].startswith(
+        "get_weather raised TypeError: keys must be"
+    )
+
+
+def test_stop_in_a_tool_answers_the_other_calls_without_running_them(
+    loopback: LoopbackServer,
+) -> None:
+    ran: list[str] = []
+    two = {
+        "tool_calls": [
+            {
+                "index": 1,
+                "id": "call_2",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Rome"}'},
+            }
+        ]
+    }
+    loopback.scripted = [([_call('{"city": "Oslo"}'), two], "tool_calls")]
+
+    def get_weather(city: str) -> dict:
+        ran.append(city)
+        loop.stop()  # Stop pressed while the first tool runs
+        return {"celsius": 4}
+
+    loop = ToolLoop(_client(loopback), ASK, tools=TOOLS, functions=[get_weather], model="m")
+    result = loop.start().result
+    assert ran == ["Oslo"] and result.status == "stopped"
+    assert [m["role"] for m in result.messages] == ["user", "assistant", "tool", "tool"]
+    assert json.loads(result.messages[3]["content"]) == {"error": "stopped before it ran"}
+    assert len([r for r in loopback.requests if r.path.endswith("/completions")]) == 1
+
+
+def test_a_key_in_a_tools_exception_is_hidden(loopback: LoopbackServer, canary_key: str) -> None:
+    from llmwidgets.redaction import register_key
+
+    register_key(canary_key)
+
+    def get_weather(city: str) -> dict:
+        raise PermissionError(f"weather API refused key {canary_key}")
+
+    loopback.scripted = [
+        ([_call('{"city": "Oslo"}')], "tool_calls"),
+        ([{"content": "No."}], "stop"),
+    ]
+    view = tool_loop(
+        _client(loopback),
+        ASK,
+        tools=TOOLS,
+        functions=[get_weather],
+        model="m",
+        meter=None,
+        display=False,
+    )
+    sent = json.dumps(loopback.requests[-1].body)
+    assert canary_key not in sent and "weather API refused key" in sent
+    assert canary_key not in json.dumps(view.rounds) + json.dumps(view._repr_mimebundle_()[0])
+
+
+def test_display_asked_for_again_shows_again(loopback: LoopbackServer, run_notebook) -> None:
+    import nbformat
+
+    source = f"""import openai, llmwidgets
+client = openai.OpenAI(base_url="{loopback.origin}/v1", api_key="test")
+cell = llmwidgets.chat(client, [{{"role": "user", "content": "Hi"}}], model="m")
+display(cell)"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    run_notebook(notebook)
+    views = [
+        o
+        for o in notebook.cells[0].outputs
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(views) == 2

@@ -8,9 +8,15 @@ display id (`SavedView`), so that what is saved with the notebook is updated wit
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from typing import Any
 
-__all__ = ["SavedView", "figures_line", "shown_in_this_cell", "split_bundle"]
+__all__ = ["SavedView", "figures_line", "shown_in_this_cell", "split_bundle", "stylesheet"]
+
+
+def stylesheet(*files: Path) -> str:
+    """One widget's CSS from several files: styles two widgets share live in one file."""
+    return "\n".join(file.read_text(encoding="utf-8") for file in files)
 
 
 def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -70,17 +76,22 @@ def _write_waiting(*_info: Any) -> None:
 
 
 def shown_in_this_cell(widget: Any) -> bool:
-    """True when `widget` was already shown by the cell running now; notes that it is.
+    """True when IPython is showing `widget` as the value of the cell that already showed
+    it; notes each showing.
 
     `cell = chat(...)` shows the cell at once, so that it streams where it was asked; the
-    same call as a cell's last line would have IPython show its value a second time."""
+    same call as a cell's last line would have IPython show its value a second time. Only
+    that second showing is skipped: `display(widget)` asked for again always shows."""
     shell = _shell()
     count = getattr(shell, "execution_count", None)
     if count is None:
         return False
-    seen = widget.__dict__.get("_shown_in_cell") == count
+    hook = getattr(shell, "displayhook", None)
+    # IPython's own hook says so; ipykernel's holds its message while it shows a value
+    showing_value = getattr(hook, "is_active", False) or getattr(hook, "msg", None) is not None
+    seen = showing_value and widget.__dict__.get("_shown_in_cell") == count
     widget.__dict__["_shown_in_cell"] = count
-    return seen
+    return bool(seen)
 
 
 def _shell() -> Any:

@@ -31,7 +31,8 @@ import traitlets
 
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
-from .bundle import shown_in_this_cell, split_bundle
+from .bundle import shown_in_this_cell, split_bundle, stylesheet
+from .json_view import call_views, check_view
 
 if TYPE_CHECKING:
     import openai
@@ -48,7 +49,7 @@ class StreamCell(anywidget.AnyWidget):
     """One streamed chat completion. Holds no key: only text, numbers and status are synced."""
 
     _esm = _STATIC / "stream.js"
-    _css = _STATIC / "stream.css"
+    _css = stylesheet(_STATIC / "checks.css", _STATIC / "stream.css")
 
     status = traitlets.Unicode("idle", help="idle, waiting, streaming, done, stopped or error").tag(
         sync=True
@@ -194,10 +195,10 @@ class StreamCell(anywidget.AnyWidget):
         answer, tools = self._checks
         finished = finish_reason is not None
         if answer is not None and (text or finished) and not calls:
-            self.json_check = answer.read(
-                text, finished=finished, finish_reason=finish_reason
-            ).as_dict()
-        drawn = check_calls(tools, calls, finished=finished, finish_reason=finish_reason)
+            verdict = answer.read(text, finished=finished, finish_reason=finish_reason)
+            self.json_check = check_view(verdict)
+        verdicts = check_calls(tools, calls, finished=finished, finish_reason=finish_reason)
+        drawn = call_views(calls, verdicts)
         if drawn or self.tool_calls:
             self.tool_calls = drawn
 

@@ -25,11 +25,12 @@ import traitlets
 
 from ..client import provider_id_of, rehearsal_of, usual_model
 from ..pricing import cost_label
-from ..structured import pretty_html
+from ..structured import JSONCheck
 from ..toolloop import LoopResult, Round, ToolLoop
-from .bundle import SavedView, figures_line, split_bundle
+from .bundle import SavedView, figures_line, split_bundle, stylesheet
 from .cell import markdown_html
 from .inspector import Inspector, watched
+from .json_view import call_views, pretty_html
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
     """Draws a `ToolLoop`: a row per round, the answer under them, Stop while running."""
 
     _esm = _STATIC / "toolloop.js"
-    _css = _STATIC / "toolloop.css"
+    _css = stylesheet(_STATIC / "checks.css", _STATIC / "toolloop.css")
 
     status = traitlets.Unicode("idle", help="running, done, gave-up, stopped or error").tag(
         sync=True
@@ -65,6 +66,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         super().__init__(llm_model=str(loop.params.get("model", "")))
         self.loop = loop
         self._finished_rounds: list[dict[str, Any]] = []  # drawn once, kept
+        self._judged: tuple[Any, Any] | None = None  # the running round's last verdicts
         self._provider = provider_id_of(loop.client)
         self._rehearsal = rehearsal_of(loop.client)
         self.inspector: Inspector | None = None  # with inspect=True: the wire, shown under it
@@ -113,11 +115,22 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         if loop.status != "running":
             self._update_saved_view()
 
+    def _verdicts(
+        self, index: int, round_: Round
+    ) -> tuple[list[tuple[str | None, str, str]], list[JSONCheck]]:
+        """The round's calls and verdicts, judged again only when its calls have grown or
+        the round has ended (a redraw comes up to 30 times a second)."""
+        key = (index, round_.reply is not None, round_.run.acc.tool_calls())
+        if self._judged is None or self._judged[0] != key:
+            self._judged = (key, self.loop.calls_so_far(round_))
+        return self._judged[1]
+
     def _round(self, index: int, rounds: list[Round]) -> dict[str, Any]:
         round_ = rounds[index]
         reply = round_.reply
         acc = round_.run.acc
-        calls = self.loop.calls_so_far(round_)
+        written, verdicts = self._verdicts(index, round_)
+        calls = call_views(written, verdicts)
         for call, result in zip(calls, round_.results, strict=False):
             call["result"] = result.content
             call["result_html"] = _json_html(result.content)

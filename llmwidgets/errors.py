@@ -40,8 +40,14 @@ def describe_error(exc: BaseException) -> str:
 
     `AuthenticationError 401: Incorrect API key provided.`
     `APIConnectionError: Connection error (http://127.0.0.1:9/v1/models: connection refused).`
+
+    A class proxy's budget refusal (LiteLLM's `budget_exceeded`) is said as a student needs
+    to hear it: `Your class budget is spent: ask your teacher to top it up (...)`.
     """
     name = type(exc).__name__
+    if _server_field(exc, "type") == "budget_exceeded":
+        said = " ".join((_server_message(exc) or "").split())
+        return redact(f"Your class budget is spent: ask your teacher to top it up ({said})")
     status = getattr(exc, "status_code", None)
     message = _server_message(exc) or str(exc) or name
     head = f"{name} {status}" if status else name
@@ -53,6 +59,14 @@ def describe_error(exc: BaseException) -> str:
         if where or detail:
             message = f"{message.rstrip('.')} ({where}{detail})".replace(": )", ")")
     return redact(f"{head}: {' '.join(message.split())}")
+
+
+def _server_field(exc: BaseException, name: str) -> str | None:
+    """A field (`type`, `code`) of an OpenAI-style error body, when there is one."""
+    body = getattr(exc, "body", None)
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    value = inner.get(name) if isinstance(inner, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _server_message(exc: BaseException) -> str | None:

@@ -30,6 +30,7 @@ from .errors import describe_error
 from .redaction import register_key
 from .streaming import StreamAccumulator
 from .throttle import Throttle
+from .usage import billed_cost
 
 if TYPE_CHECKING:
     import openai
@@ -245,6 +246,7 @@ class StreamRun:
                 latency_s=latency,
                 estimated=estimated,
                 outcome=outcome,
+                billed_usd=None if acc.usage is None else billed_cost(acc.usage),
             )
         self._reply = Reply(
             acc.text(),

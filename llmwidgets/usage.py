@@ -33,7 +33,7 @@ from .pricing import price_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CallRecord", "UsageLog", "token_counts", "unpriced_note"]
+__all__ = ["CallRecord", "UsageLog", "billed_cost", "billed_note", "token_counts", "unpriced_note"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class CallRecord:
     price: str = "unknown"  # "priced" | "free" | "unknown"
     estimated: bool = False
     outcome: str = "ok"  # "ok" | "stopped" | "error: <class>"
+    billed_usd: float | None = None  # what a proxy charged for it (LiteLLM's `usage.cost`)
     time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -81,8 +82,10 @@ class UsageLog:
         latency_s: float | None = None,
         estimated: bool = False,
         outcome: str = "ok",
+        billed_usd: float | None = None,
     ) -> CallRecord:
-        """Record one call from its token counts; the price is looked up here."""
+        """Record one call from its token counts; the price is looked up here. `billed_usd`
+        is what a proxy (LiteLLM) said it charged, kept beside that estimate."""
         price = price_of(provider, model, prompt_tokens, completion_tokens, cached_tokens)
         record = CallRecord(
             provider=provider,
@@ -95,6 +98,7 @@ class UsageLog:
             price=price.status,
             estimated=estimated,
             outcome=outcome,
+            billed_usd=billed_usd,
         )
         with self._lock:
             self._records.append(record)
@@ -119,6 +123,7 @@ class UsageLog:
             counts["completion_tokens"],
             cached_tokens=counts["cached_tokens"],
             latency_s=latency_s,
+            billed_usd=billed_cost(usage),
         )
 
     def clear(self) -> None:
@@ -209,6 +214,8 @@ class UsageLog:
             "cost_usd": sum(r.cost_usd or 0.0 for r in records),
             "unpriced_calls": sum(r.price == "unknown" for r in records),
             "estimated_calls": sum(r.estimated for r in records),
+            "billed_usd": sum(r.billed_usd or 0.0 for r in records),
+            "billed_calls": sum(r.billed_usd is not None for r in records),
         }
 
     def to_csv(self, path: str) -> None:
@@ -221,7 +228,7 @@ class UsageLog:
         return (
             f"{type(self).__name__}({calls}, {t['prompt_tokens']} prompt + "
             f"{t['completion_tokens']} completion tokens, ${t['cost_usd']:.6f}"
-            f"{unpriced_note(t)})"
+            f"{unpriced_note(t)}{billed_note(t)})"
         )
 
 
@@ -237,6 +244,22 @@ def token_counts(usage: Any) -> dict[str, int]:
         "total_tokens": getattr(usage, "total_tokens", None) or prompt + completion,
         "cached_tokens": (getattr(details, "cached_tokens", 0) or 0) if details else 0,
     }
+
+
+def billed_cost(usage: Any) -> float | None:
+    """What a proxy says a call cost, when it says: LiteLLM adds `cost` to the usage (of a
+    whole response, and of a stream's last chunk)."""
+    extra = getattr(usage, "model_extra", None) or {}
+    cost = extra.get("cost")
+    return float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None
+
+
+def billed_note(totals: dict[str, Any]) -> str:
+    """What a proxy billed, beside our estimate ("" when no call was billed)."""
+    n = totals["billed_calls"]
+    if not n:
+        return ""
+    return f"; billed ${totals['billed_usd']:.6f} by the proxy for {n} call{'s' * (n != 1)}"
 
 
 def unpriced_note(totals: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
     "run_notebook": ("kernel", "sandbox"),  # a Jupyter kernel, on the shared sandbox
     "jupyterlab": ("browser", "kernel", "slow"),  # JupyterLab in Chromium
     "litellm_proxy_url": ("sandbox", "slow"),  # LiteLLM's proxy, in front of the sandbox
+    "classroom_proxy": ("sandbox", "slow"),  # the same, gated by a class list
 }
 
 
@@ -163,6 +164,30 @@ def litellm_proxy_url(sandbox_url: str) -> Iterator[tuple[str, str]]:
 
     with litellm_proxy(sandbox_url) as proxy:
         yield proxy.url, proxy.master_key
+
+
+@pytest.fixture(scope="module")
+def classroom_proxy(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """LiteLLM's proxy gated by a class list (classroom/classroom_gate.py): alice and bob
+    with budgets, carol with none left, dave at 2 requests per 5-second window."""
+    from types import SimpleNamespace
+
+    from litellm_proxy import litellm_proxy
+    from roster import Roster
+
+    state = tmp_path_factory.mktemp("classroom")
+    roster = Roster(state / "roster.json")
+    keys = {
+        "alice": roster.issue("alice", budget_usd=1.0),
+        "bob": roster.issue("bob", budget_usd=1.0),
+        "carol": roster.issue("carol", budget_usd=0.0),
+        "dave": roster.issue("dave", budget_usd=1.0, rpm=2),
+    }
+    with litellm_proxy(sandbox_url, classroom=state, rate_window_s=5) as proxy:
+        yield SimpleNamespace(
+            url=proxy.url, master_key=proxy.master_key, log=proxy.log, state=state,
+            roster=roster, keys=keys, ledger=state / "ledger.jsonl",
+        )  # fmt: skip
 
 
 @pytest.fixture

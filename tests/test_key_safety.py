@@ -81,3 +81,17 @@ def test_no_test_can_reach_the_internet() -> None:
     with pytest.raises(openai.APIConnectionError):
         client.models.list()
     assert not {"HTTPS_PROXY", "https_proxy", "ALL_PROXY"} & set(os.environ)  # no way around
+
+
+def test_a_class_budget_refusal_is_said_for_a_student(loopback: LoopbackServer) -> None:
+    # LiteLLM's proxy refuses a key over its budget with a 422 of type budget_exceeded
+    client = connect("custom", api_key="sk-class-x", base_url=loopback.origin + "/v1")
+    loopback.fail_next(
+        422, "Budget has been exceeded! Current cost: 0.5, Max budget: 0.5", kind="budget_exceeded"
+    )
+    with pytest.raises(openai.UnprocessableEntityError) as raised:
+        client.with_options(max_retries=0).models.list()
+    assert describe_error(raised.value) == (
+        "Your class budget is spent: ask your teacher to top it up "
+        "(Budget has been exceeded! Current cost: 0.5, Max budget: 0.5)"
+    )

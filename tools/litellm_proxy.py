@@ -18,7 +18,10 @@ start-up fetches (they are LiteLLM's own variables):
 | `HF_HUB_OFFLINE=1`                  | fetching a tokenizer for `llama-3`-like model names   |
 | `LITELLM_MODE=PRODUCTION`           | loading a `.env` file (it could hold provider keys)   |
 
-Without a database LiteLLM's virtual keys are off; the master key authenticates.
+Without a database LiteLLM's virtual keys are off; the master key authenticates. For a
+class (`classroom=` a state folder holding `roster.json`), the classroom's gate
+(`classroom/classroom_gate.py`) authenticates each student's key instead, and keeps their
+spend in the folder's `ledger.jsonl`.
 """
 
 from __future__ import annotations
@@ -56,9 +59,20 @@ class Proxy:
     log: Path
 
 
-def config_for(sandbox_url: str, backend_key: str = "unused") -> dict[str, object]:
-    """LiteLLM's config: the course's model names routed to the sandbox, priced."""
+CLASSROOM = Path(__file__).resolve().parents[1] / "classroom"
+
+
+def config_for(
+    sandbox_url: str, backend_key: str = "unused", *, classroom: bool = False
+) -> dict[str, object]:
+    """LiteLLM's config: the course's model names routed to the sandbox, priced; with
+    `classroom`, each student's key checked and their spend kept by the classroom's gate."""
     backend = {"api_base": sandbox_url, "api_key": backend_key}
+    general: dict[str, object] = {"master_key": "os.environ/LITELLM_MASTER_KEY"}
+    settings: dict[str, object] = {}
+    if classroom:
+        general["custom_auth"] = "classroom_gate.check_key"
+        settings["callbacks"] = "classroom_gate.ledger"
     return {
         "model_list": [
             {
@@ -92,7 +106,8 @@ def config_for(sandbox_url: str, backend_key: str = "unused") -> dict[str, objec
             "fallbacks": [{FLAKY_MODEL: [CHAT_MODEL]}],
             "num_retries": 0,  # with 1, each fallback first waits out a retry (2.5 s)
         },
-        "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"},
+        "general_settings": general,
+        **({"litellm_settings": settings} if settings else {}),
     }
 
 
@@ -107,13 +122,21 @@ def executable() -> str:
 
 @contextlib.contextmanager
 def litellm_proxy(
-    sandbox_url: str, *, port: int = 0, master_key: str | None = None
+    sandbox_url: str,
+    *,
+    port: int = 0,
+    master_key: str | None = None,
+    classroom: Path | None = None,
+    rate_window_s: int | None = None,
 ) -> Iterator[Proxy]:
     """Start LiteLLM's proxy in front of `sandbox_url`, wait until it answers, stop it after.
-    The master key is made up for the run unless given."""
+    The master key is made up for the run unless given. `classroom`: a state folder with
+    the class's `roster.json` (its `ledger.jsonl` is written there); `rate_window_s`: the
+    rate limiter's window (LiteLLM's default is a minute)."""
     folder = Path(tempfile.mkdtemp(prefix="llmwidgets-litellm-"))
     config = folder / "config.yaml"
-    config.write_text(json.dumps(config_for(sandbox_url), indent=2))  # JSON is YAML
+    settings = config_for(sandbox_url, classroom=classroom is not None)
+    config.write_text(json.dumps(settings, indent=2))  # JSON is YAML
     log = folder / "proxy.log"
     port = port or _free_port()
     master_key = master_key or "sk-proxy-" + secrets.token_hex(12)
@@ -125,6 +148,14 @@ def litellm_proxy(
         "LITELLM_MODE": "PRODUCTION",
         "NO_PROXY": "127.0.0.1,localhost",
     }
+    if classroom is not None:
+        # on the path, so that the gate is imported once (a module beside the config is
+        # loaded afresh for each reference, and its two hooks would share nothing)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLASSROOM), env.get("PYTHONPATH")]))
+        env["CLASSROOM_ROSTER"] = str(classroom / "roster.json")
+        env["CLASSROOM_LEDGER"] = str(classroom / "ledger.jsonl")
+    if rate_window_s is not None:
+        env["LITELLM_RATE_LIMIT_WINDOW_SIZE"] = str(rate_window_s)
     command = [executable(), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..usage import unpriced_note
+from ..usage import billed_note, unpriced_note
 
 if TYPE_CHECKING:
     from ..usage import CallRecord, UsageLog
@@ -25,6 +25,7 @@ def render(meter: UsageLog) -> str:
         f"<b>{t['prompt_tokens']:,}</b> prompt + "
         f"<b>{t['completion_tokens']:,}</b> completion tokens ({t['cached_tokens']:,} cached)"
         f" &middot; <b>${t['cost_usd']:.6f}</b>{budget}{html.escape(unpriced_note(t))}"
+        f"{html.escape(billed_note(t))}"
     )
     rows = "".join(
         "<tr>"
@@ -59,6 +60,9 @@ def render(meter: UsageLog) -> str:
 
 
 def _cost_text(record: CallRecord) -> str:
+    if record.billed_usd is not None:  # the proxy's bill first, our estimate beside it
+        estimate = "" if record.cost_usd is None else f" (est. ${record.cost_usd:.6f})"
+        return f"${Decimal(str(record.billed_usd)):.6f} billed{estimate}"
     if record.price == "free":
         return "free"
     if record.cost_usd is None:

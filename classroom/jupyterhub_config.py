@@ -63,9 +63,12 @@ if os.getuid() == 0:  # containers and CI run as root; JupyterLab refuses it unl
 
 def give_key(spawner) -> None:  # type: ignore[no-untyped-def]
     """The student's own key and the proxy's address, in their server's environment."""
+    from tornado.web import HTTPError
+
     student = ROSTER.students().get(spawner.user.name)
     if student is None or student.revoked:
-        raise PermissionError(f"{spawner.user.name} has no key on the class list")
+        message = f"{spawner.user.name} has no key on the class list: ask your teacher"
+        raise HTTPError(403, message, reason=message)
     spawner.environment["LITELLM_API_KEY"] = student.key
     spawner.environment["LITELLM_PROXY_API_BASE"] = os.environ["CLASSROOM_PROXY_URL"]
 

@@ -1,10 +1,13 @@
-"""JupyterHub driven as a script drives it: start a student's server through the hub's REST
-API, run a notebook cell by cell in a kernel there (Jupyter's kernel websocket, through
-the hub's own proxy, with a service token), save it with the Contents API, stop the server.
+"""The class's JupyterHub (jupyterhub_config.py), started and driven from Python: by
+`run.py` (`make classroom`) and by the end-to-end test.
 
-    with jupyterhub(state, env) as hub:
+    with jupyterhub(state, env) as hub:                      # free ports, stopped after
         notebook = hub.run("alice", nbformat_notebook)      # outputs filled in, saved
         hub.stop("alice")
+
+`Hub` drives it as a script would, with a service token: start a student's server through
+the hub's REST API, run a notebook cell by cell in a kernel there (Jupyter's kernel
+websocket, through the hub's own proxy), save it with the Contents API, stop the server.
 """
 
 from __future__ import annotations
@@ -176,10 +179,11 @@ def _execute_request(msg_id: str, code: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def jupyterhub(state: Path, env: dict[str, str]) -> Iterator[Hub]:
-    """Start classroom/jupyterhub_config.py's hub on free ports, stopped (servers too) after."""
-    root = Path(__file__).resolve().parents[2]
-    port = free_port()
+def jupyterhub(state: Path, env: dict[str, str], *, port: int = 0) -> Iterator[Hub]:
+    """Start jupyterhub_config.py's hub (on free ports unless `port` is given), stopped
+    (servers too) after."""
+    here = Path(__file__).resolve().parent
+    port = port or free_port()
     token = "hub-driver-" + secrets.token_hex(16)
     log = state / "jupyterhub.log"
     environment = {
@@ -190,12 +194,12 @@ def jupyterhub(state: Path, env: dict[str, str]) -> Iterator[Hub]:
         "CLASSROOM_HUB_API_PORT": str(free_port()),
         "CLASSROOM_CHP_API_PORT": str(free_port()),
         "CLASSROOM_SERVICE_TOKEN": token,
-        "PYTHONPATH": os.pathsep.join([str(root / "classroom"), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")]),
     }
     command = [
         str(Path(sys.executable).with_name("jupyterhub")),
         "-f",
-        str(root / "classroom" / "jupyterhub_config.py"),
+        str(here / "jupyterhub_config.py"),
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(

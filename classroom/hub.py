@@ -68,6 +68,8 @@ class Hub:
 
     def start(self, user: str) -> str:
         """Start `user`'s server; returns its URL prefix (`/user/alice/`) once it is ready."""
+        if self.api("GET", f"/users/{user}")[0] == 404:  # added to the class list since
+            self.api("POST", f"/users/{user}")
         status, answer = self.api("POST", f"/users/{user}/server", {})
         if status not in (201, 202, 400):  # 400: already running
             raise RuntimeError(f"starting {user}'s server: {status} {answer}")

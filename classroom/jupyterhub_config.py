@@ -27,6 +27,7 @@ import os
 import sys
 from pathlib import Path
 
+from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 from roster import Roster
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821  (JupyterHub defines it)
@@ -47,9 +48,19 @@ c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
 
-c.JupyterHub.authenticator_class = "shared-password"
+
+class ClassList(SharedPasswordAuthenticator):
+    """The class password, for whoever is on the class list now: a student the teacher
+    adds can log in at once, one revoked cannot (the list is read at each login)."""
+
+    def check_allowed(self, username: str, authentication: object = None) -> bool:
+        student = ROSTER.students().get(username)
+        return student is not None and not student.revoked
+
+
+c.JupyterHub.authenticator_class = ClassList
 c.SharedPasswordAuthenticator.user_password = os.environ["CLASSROOM_PASSWORD"]
-c.Authenticator.allowed_users = set(ROSTER.students())
+c.Authenticator.allowed_users = set(ROSTER.students())  # the hub knows them from the start
 
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "homes" / "{username}")

@@ -99,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         if options.check:
             logged = {name: log_in(hub.url, name, password) for name in names[:2]}
             wrong = log_in(hub.url, names[0], password + "-wrong")
-            print(f"logins: {logged}; a wrong password gets in: {wrong}")
-            return 0 if all(logged.values()) and not wrong else 1
+            stranger = log_in(hub.url, "mallory", password)
+            print(f"logins: {logged}; a wrong password gets in: {wrong}; "
+                  f"a name not on the list: {stranger}")  # fmt: skip
+            return 0 if all(logged.values()) and not (wrong or stranger) else 1
         with contextlib.suppress(KeyboardInterrupt):
             while True:
                 time.sleep(3600)

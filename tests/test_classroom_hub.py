@@ -69,8 +69,14 @@ def test_two_students_run_the_curriculum_through_the_proxy(hub, classroom_proxy)
     assert json.loads(saved[0])["cells"][2]["outputs"]
 
 
-def test_a_revoked_student_gets_no_server(hub, classroom_proxy) -> None:
+def test_the_class_list_decides_who_logs_in_and_gets_a_server(hub, classroom_proxy) -> None:
+    from run import log_in
+
+    classroom_proxy.roster.issue("erin", budget_usd=0.05)  # added while the hub runs
+    assert log_in(hub.url, "erin", "a-class-password")
+    assert not log_in(hub.url, "erin", "not-the-password")
     classroom_proxy.roster.revoke("carol")
+    assert not log_in(hub.url, "carol", "a-class-password")
     status, answer = hub.api("POST", "/users/carol/server", {})
     assert status == 403, answer
     assert answer["message"] == "carol has no key on the class list: ask your teacher"
@@ -94,4 +100,7 @@ def test_make_classroom_opens_a_class_two_students_can_log_into(tmp_path, sandbo
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The class is open at http://127.0.0.1:" in done.stdout
     assert "students: alice, bob; the class password: " in done.stdout
-    assert "logins: {'alice': True, 'bob': True}; a wrong password gets in: False" in done.stdout
+    assert (
+        "logins: {'alice': True, 'bob': True}; a wrong password gets in: False; "
+        "a name not on the list: False"
+    ) in done.stdout

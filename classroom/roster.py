@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Roster", "Student", "key_hash", "read_ledger", "usage"]
+__all__ = ["Roster", "Student", "key_hash", "read_ledger", "refusals", "usage"]
 
 KEY_PREFIX = "sk-class-"
 
@@ -133,3 +133,12 @@ def usage(roster: Roster, ledger: str | os.PathLike[str]) -> pd.DataFrame:
     table["revoked"] = [students[n].revoked if n in students else None for n in table.index]
     table.index.name = "student"
     return table
+
+
+def refusals(ledger: str | os.PathLike[str]) -> pd.DataFrame:
+    """Refused and failed requests per student (rows) and kind (columns)."""
+    import pandas as pd
+
+    rows = [entry for entry in read_ledger(ledger) if not entry["ok"]]
+    frame = pd.DataFrame(rows, columns=["student", "error"])
+    return frame.groupby(["student", "error"]).size().unstack(fill_value=0)

@@ -105,3 +105,13 @@ def test_the_teacher_notebook_runs_and_shows_the_class(school, monkeypatch) -> N
         for o in c.outputs
     )
     assert roster.key_of("alice") not in json.dumps(notebook)
+
+
+def test_the_kubernetes_values_hold_a_hook_that_compiles() -> None:
+    import yaml
+
+    values = yaml.safe_load((ROOT / "classroom" / "values.yaml").read_text())
+    hook = values["hub"]["extraConfig"]["classroom-keys"]
+    compile(hook, "values.yaml:classroom-keys", "exec")  # the hub runs it as Python
+    assert "c.KubeSpawner.pre_spawn_hook = give_key" in hook
+    assert values["singleuser"]["extraEnv"]["LITELLM_PROXY_API_BASE"].endswith("/v1")

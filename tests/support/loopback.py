@@ -79,7 +79,7 @@ class LoopbackServer:
         return [r.path for r in self.requests]
 
     def start(self) -> LoopbackServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        server = _Server(("127.0.0.1", 0), _handler_for(self))
         server.daemon_threads = True
         self._server = server
         # A short poll: shutdown() waits for it, once per test.
@@ -90,6 +90,10 @@ class LoopbackServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # many clients at once (the benches), not 5
 
 
 def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:

@@ -125,9 +125,7 @@ def memory() -> None:
                 said = hub.run(name, notebook).cells[0].outputs[-1]["text"].split()
                 kernels.append(f"{int(said[-1]) / 1024:.0f} ({said[0]})")
             print("memory (resident, MB), two students each with a kernel that streamed an answer:")
-            print(
-                f"  a student's kernel at its peak (llmwidgets, openai): {', '.join(kernels)}"
-            )
+            print(f"  a student's kernel at its peak (llmwidgets, openai): {', '.join(kernels)}")
             for label, pattern in (
                 ("a student's server (jupyterhub-singleuser)", "jupyterhub-singleuser"),
                 ("the hub", "bin/jupyterhub -f"),

@@ -3,9 +3,9 @@ test. Zero to JupyterHub on Kubernetes is the production twin: `values.yaml`.
 
 Each student logs in with the class password and gets their own JupyterLab server, whose
 environment holds the LiteLLM proxy's address and that student's own key from the class
-list (`roster.py`), so `llmwidgets.connect("litellm")` and the curriculum (papermill's
-`-p PROVIDER litellm`) work with no key typed into a notebook. A revoked student gets no
-server. Everything comes from the environment (`classroom/run.py` sets it):
+list (`roster.py`), so `llmwidgets.connect("litellm")` works with no key typed into a
+notebook; their home holds the curriculum and the exercises, set to the proxy. A revoked
+student gets no server. Everything comes from the environment (`classroom/run.py` sets it):
 
 | variable                  | what                                              |
 |---------------------------|---------------------------------------------------|
@@ -27,6 +27,7 @@ import os
 import sys
 from pathlib import Path
 
+from homes import furnish
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 from roster import Roster
 
@@ -73,7 +74,8 @@ if os.getuid() == 0:  # containers and CI run as root; JupyterLab refuses it unl
 
 
 def give_key(spawner) -> None:  # type: ignore[no-untyped-def]
-    """The student's own key and the proxy's address, in their server's environment."""
+    """The student's own key and the proxy's address, in their server's environment; on
+    their first login, the course in their home, set to the proxy (homes.py)."""
     from tornado.web import HTTPError
 
     student = ROSTER.students().get(spawner.user.name)
@@ -82,6 +84,7 @@ def give_key(spawner) -> None:  # type: ignore[no-untyped-def]
         raise HTTPError(403, message, reason=message)
     spawner.environment["LITELLM_API_KEY"] = student.key
     spawner.environment["LITELLM_PROXY_API_BASE"] = os.environ["CLASSROOM_PROXY_URL"]
+    furnish(Path(spawner.home_dir_template.format(username=spawner.user.name)))
 
 
 c.Spawner.pre_spawn_hook = give_key

@@ -1,7 +1,7 @@
 """The classroom end to end on one machine: the sandbox, LiteLLM's real proxy gated by the
 class list, and real JupyterHub (classroom/jupyterhub_config.py, configurable-http-proxy
 from npm). Two students' servers spawn; each runs a curriculum notebook headless through
-the hub's API, with `PROVIDER = "litellm"` as papermill would set it, and gets its answers
+the hub's API (the copy in the student's home, set to `PROVIDER = "litellm"`), and gets its answers
 through the proxy with its own key, which no notebook, log or ledger line holds."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from hub import jupyterhub
 from roster import key_hash, read_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "04-your-first-chat-completion.ipynb"
 CHP = ROOT / "build" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 
@@ -31,15 +30,6 @@ def hub(classroom_proxy):
         yield running
 
 
-def on_litellm(path: Path) -> nbformat.NotebookNode:
-    """The notebook as papermill's `-p PROVIDER litellm` would run it (parameters replaced)."""
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = 'PROVIDER = "litellm"\nMODEL = None'
-    return notebook
-
-
 def text_of(cell: nbformat.NotebookNode) -> str:
     return "".join(
         o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
@@ -50,7 +40,12 @@ def test_two_students_run_the_curriculum_through_the_proxy(hub, classroom_proxy)
     before = len(read_ledger(classroom_proxy.ledger))
     ran = {}
     for name in ("alice", "bob"):
-        ran[name] = hub.run(name, on_litellm(NOTEBOOK), path="04.ipynb")
+        hub.start(name)  # the first login: the course is copied into the home, set to litellm
+        text = hub.saved(name, "notebooks/04-your-first-chat-completion.ipynb")
+        copy = nbformat.reads(text, as_version=4)
+        parameters = next(c for c in copy.cells if "parameters" in c.metadata.get("tags", []))
+        assert parameters.source.startswith('PROVIDER = "litellm"')
+        ran[name] = hub.run(name, copy, path="04.ipynb")
     for notebook in ran.values():
         assert text_of(notebook.cells[2]).startswith("litellm: gpt-4o-mini")
         assert "finish_reason" in text_of(notebook.cells[8])

@@ -115,3 +115,21 @@ def test_the_kubernetes_values_hold_a_hook_that_compiles() -> None:
     compile(hook, "values.yaml:classroom-keys", "exec")  # the hub runs it as Python
     assert "c.KubeSpawner.pre_spawn_hook = give_key" in hook
     assert values["singleuser"]["extraEnv"]["LITELLM_PROXY_API_BASE"].endswith("/v1")
+
+
+def test_a_home_is_furnished_once_with_the_course_set_to_the_proxy(tmp_path: Path) -> None:
+    from homes import furnish
+
+    home = tmp_path / "alice"
+    assert furnish(home)
+    copied = sorted(p.name for p in (home / "notebooks").glob("*.ipynb"))
+    assert copied == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (home / "exercises").iterdir()) == sorted(
+        p.name for p in (ROOT / "exercises").iterdir() if p.is_file()
+    )  # the student copies only: no solutions, no known-wrong answers
+    first = nbformat.read(home / "notebooks" / "09-streaming.ipynb", as_version=4)
+    parameters = next(c for c in first.cells if "parameters" in c.metadata.get("tags", []))
+    assert parameters.source.startswith('PROVIDER = "litellm"')
+    (home / "notebooks" / "mine.ipynb").write_text("{}")
+    assert not furnish(home)  # a later login leaves the home as the student left it
+    assert (home / "notebooks" / "mine.ipynb").exists()

@@ -11,12 +11,11 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
-    screenshot,
-    wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -36,26 +35,20 @@ explorer"""
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "embeddings.ipynb", [EXPLORE, "print(explorer.query)"])
-    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
+    env = {environment.SANDBOX_URL: sandbox_url}
+    with lab_with_notebook(
+        tmp_path, "embeddings.ipynb", [EXPLORE, "print(explorer.query)"], env
+    ) as lab:
         yield lab
 
 
 def test_a_student_explores_embeddings(jupyterlab: Lab) -> None:
-    with chromium_page() as page:
-        try:
-            explore(page, jupyterlab)
-        except Exception:
-            screenshot(page, "embeddings-failure")
-            raise
+    with page_for("embeddings") as page:
+        explore(page, jupyterlab)
 
 
 def explore(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("embeddings.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "embeddings.ipynb")
     run_cell(page, 0)
     explorer = page.locator(".llmw-embed")
     explorer.locator(".llmw-embed-cell").nth(35).wait_for(timeout=60_000)  # six by six
@@ -75,9 +68,5 @@ def explore(page: Page, lab: Lab) -> None:
     page.set_viewport_size({"width": 1280, "height": 1200})
     page.wait_for_timeout(300)
     explorer.screenshot(path=str(ARTIFACTS / "embeddings-light-widget.png"))
-    page.evaluate(
-        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    page.wait_for_timeout(500)
+    dark_theme(page)
     explorer.screenshot(path=str(ARTIFACTS / "embeddings-dark-widget.png"))

@@ -11,12 +11,11 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
-    screenshot,
-    wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -41,26 +40,18 @@ display(llmwidgets.TokenView.tokenize(text, client=client))"""
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "tokens.ipynb", [ANSWER, CUTS])
-    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
+    env = {environment.SANDBOX_URL: sandbox_url}
+    with lab_with_notebook(tmp_path, "tokens.ipynb", [ANSWER, CUTS], env) as lab:
         yield lab
 
 
 def test_a_student_reads_tokens(jupyterlab: Lab) -> None:
-    with chromium_page() as page:
-        try:
-            read_tokens(page, jupyterlab)
-        except Exception:
-            screenshot(page, "token-view-failure")
-            raise
+    with page_for("token-view") as page:
+        read_tokens(page, jupyterlab)
 
 
 def read_tokens(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("tokens.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "tokens.ipynb")
     run_cell(page, 0)
     answer = page.locator(".llmw-tokens").first
     answer.locator(".llmw-tok").first.wait_for(timeout=60_000)
@@ -85,9 +76,5 @@ def read_tokens(page: Page, lab: Lab) -> None:
     cells = page.locator(".jp-Notebook .jp-Cell .jp-OutputArea")
     cells.nth(0).screenshot(path=str(ARTIFACTS / "token-view-light-widget.png"))
     cells.nth(1).screenshot(path=str(ARTIFACTS / "token-cuts-light-widget.png"))
-    page.evaluate(
-        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    page.wait_for_timeout(500)
+    dark_theme(page)
     cells.nth(0).screenshot(path=str(ARTIFACTS / "token-view-dark-widget.png"))

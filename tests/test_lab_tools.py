@@ -12,12 +12,12 @@ from playwright.sync_api import Page
 from support.lab import (
     ARTIFACTS,
     Lab,
-    chromium_page,
-    jupyter_lab,
+    dark_theme,
+    lab_with_notebook,
+    open_notebook,
+    page_for,
     run_cell,
-    screenshot,
     wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -58,26 +58,18 @@ llmwidgets.chat(anthropic, ask, response_format=fmt, max_tokens=60, temperature=
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "tools.ipynb", [RECIPE, LOOP, IGNORED])
-    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
+    env = {environment.SANDBOX_URL: sandbox_url}
+    with lab_with_notebook(tmp_path, "tools.ipynb", [RECIPE, LOOP, IGNORED], env) as lab:
         yield lab
 
 
 def test_a_student_watches_tools_and_schemas(jupyterlab: Lab) -> None:
-    with chromium_page() as page:
-        try:
-            watch(page, jupyterlab)
-        except Exception:
-            screenshot(page, "tools-failure")
-            raise
+    with page_for("tools") as page:
+        watch(page, jupyterlab)
 
 
 def watch(page: Page, lab: Lab) -> None:
-    page.goto(lab.notebook_url("tools.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    wait_for_kernel(page)
+    open_notebook(page, lab, "tools.ipynb")
     outputs = page.locator(".jp-Notebook .jp-Cell .jp-OutputArea")
 
     run_cell(page, 0)
@@ -111,18 +103,9 @@ def watch(page: Page, lab: Lab) -> None:
 
     page.set_viewport_size({"width": 1100, "height": 1600})
     page.wait_for_timeout(300)
-    notebook = page.locator(".jp-Notebook")
     outputs.nth(1).scroll_into_view_if_needed()
     for theme in ("light", "dark"):
         if theme == "dark":
-            page.evaluate(
-                "window.jupyterapp.commands.execute("
-                "'apputils:change-theme', {theme: 'JupyterLab Dark'})"
-            )
-            page.wait_for_function(
-                "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
-            )
-            page.wait_for_timeout(500)
+            dark_theme(page)
         outputs.nth(0).screenshot(path=str(ARTIFACTS / f"structured-{theme}-widget.png"))
         outputs.nth(1).screenshot(path=str(ARTIFACTS / f"toolloop-{theme}-widget.png"))
-    assert notebook.count() == 1

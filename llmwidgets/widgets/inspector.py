@@ -172,21 +172,24 @@ class Inspector(SavedView, anywidget.AnyWidget):
         """Sync the rows. `save` also updates the saved view, which makes the notebook draw
         the widget anew: only when something ended, never as a row is opened."""
         self.redraws += 1
-        exchanges = self.log.exchanges
-        self.exchanges = [self._view(i, e, exchanges[:i]) for i, e in enumerate(exchanges)]
+        views = []
+        answered: dict[tuple[str, int], float] = {}  # (URL, attempt): its latest response
+        for i, exchange in enumerate(self.log.exchanges):
+            attempt = attempt_of(exchange)
+            views.append(self._view(i, exchange, answered.get((exchange.url, attempt - 1))))
+            if exchange.received is not None:
+                answered[(exchange.url, attempt)] = exchange.received
+        self.exchanges = views
         if save:
             self._update_saved_view()
 
-    def _view(self, index: int, exchange: Exchange, before: list[Exchange]) -> dict[str, Any]:
+    def _view(self, index: int, exchange: Exchange, retried: float | None) -> dict[str, Any]:
+        """One row; `retried`: when the try this one retries (the same URL, one attempt
+        earlier) was answered, for the wait between them."""
         if index in self._views:
             return self._views[index]
         attempt = attempt_of(exchange)
-        answered = [  # the try this one retries: the same URL, one attempt earlier
-            e.received
-            for e in before
-            if e.url == exchange.url and attempt_of(e) == attempt - 1 and e.received is not None
-        ]
-        waited = (exchange.sent - answered[-1]) * 1000 if attempt and answered else None
+        waited = (exchange.sent - retried) * 1000 if attempt and retried is not None else None
         ended = exchange.ended is not None  # a whole body once it is read, a stream at its end
         view: dict[str, Any] = {
             "method": exchange.method,

@@ -160,6 +160,9 @@ def _handler_for(state: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")
             self.send_header("transfer-encoding", "chunked")
+            # Said, not only done: a client that thinks it may reuse the connection
+            # races the close, and its next request fails and is retried.
+            self.send_header("connection", "close")
             self.end_headers()
             pieces = state.stream_pieces
             base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0}

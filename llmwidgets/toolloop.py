@@ -60,7 +60,11 @@ class Round:
 
     @property
     def reply(self) -> Reply | None:
-        return self.run._reply
+        """The round's reply once its stream has ended, else None."""
+        try:
+            return self.run.reply
+        except RuntimeError:  # still streaming
+            return None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ class ToolLoop:
         if self._task is not None:
             yield from asyncio.wait([self._task]).__await__()
         return self.result
+
+    @property
+    def ended(self) -> bool:
+        return self._result is not None
 
     @property
     def result(self) -> LoopResult:

@@ -108,7 +108,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
             if loop.status != "running":
                 self.status = loop.status
                 self.error = loop.error or ""
-                answer = loop.result.answer if loop._result is not None else ""
+                answer = loop.result.answer if loop.ended else ""
                 self.answer_html = markdown_html(answer) if answer else ""
                 if loop.status == "done":
                     self.opened = []
@@ -178,7 +178,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         bundle["text/html"] = (
             f"<div><i>{html.escape(repr(self))}</i><ol>{''.join(rows)}</ol>{answer}{error}</div>"
         )
-        if self.loop._result is not None and self.loop.result.answer:
+        if self.loop.ended and self.loop.result.answer:
             lines.append(self.loop.result.answer)
         bundle["text/plain"] = "\n".join(filter(None, [*lines, self.error]))
         return bundle, metadata

@@ -45,6 +45,14 @@ def _client(server: LoopbackServer, key: str = "test") -> openai.OpenAI:
     return openai.OpenAI(base_url=server.origin + "/v1", api_key=key)
 
 
+def _loop(server: LoopbackServer, *, key: str = "test", functions=None, **options):
+    """tool_loop on the loopback's scripted model, quietly: no display, no meter."""
+    return tool_loop(
+        _client(server, key), ASK, tools=TOOLS, functions=functions or [get_weather],
+        model="m", meter=None, display=False, **options,
+    )  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def _quiet() -> None:
     SAID.clear()
@@ -122,15 +130,7 @@ def test_arguments_that_break_the_schema_go_back_as_an_error(loopback: LoopbackS
         ([_call('{"town": "Oslo"}')], "tool_calls"),
         ([{"content": "Sorry."}], "stop"),
     ]
-    view = tool_loop(
-        _client(loopback),
-        ASK,
-        tools=TOOLS,
-        functions=[get_weather],
-        model="m",
-        meter=None,
-        display=False,
-    )
+    view = _loop(loopback)
     assert SAID == []  # the function never saw them
     sent = json.loads(loopback.requests[-1].body["messages"][-1]["content"])
     assert sent["error"].startswith(
@@ -148,15 +148,7 @@ def test_a_tool_that_raises_is_an_answer_not_a_crash(loopback: LoopbackServer) -
         ([_call('{"city": "Atlantis"}')], "tool_calls"),
         ([{"content": "No data."}], "stop"),
     ]
-    result = tool_loop(
-        _client(loopback),
-        ASK,
-        tools=TOOLS,
-        functions={"get_weather": get_weather},
-        model="m",
-        meter=None,
-        display=False,
-    ).result
+    result = _loop(loopback, functions={"get_weather": get_weather}).result
     assert result.status == "done"
     assert json.loads(result.messages[2]["content"]) == {
         "error": "get_weather raised LookupError: no station in Atlantis"
@@ -183,16 +175,7 @@ def test_async_functions_are_awaited(loopback: LoopbackServer) -> None:
 def test_a_model_that_never_stops_calling_gives_up(loopback: LoopbackServer) -> None:
     loopback.stream_deltas = [_call('{"city": "Oslo"}')]
     loopback.stream_finish = "tool_calls"
-    view = tool_loop(
-        _client(loopback),
-        ASK,
-        tools=TOOLS,
-        functions=[get_weather],
-        model="m",
-        max_rounds=2,
-        meter=None,
-        display=False,
-    )
+    view = _loop(loopback, max_rounds=2)
     assert (view.status, view.result.answer, len(view.rounds)) == ("gave-up", "", 2)
     assert view.error == "the model still asked for tools after 2 rounds"
 
@@ -285,16 +268,7 @@ def test_inspect_shows_every_round_on_the_wire(loopback: LoopbackServer, canary_
         ([_call('{"city": "Oslo"}')], "tool_calls"),
         ([{"content": "Cold."}], "stop"),
     ]
-    view = tool_loop(
-        _client(loopback, canary_key),
-        ASK,
-        tools=TOOLS,
-        functions=[get_weather],
-        model="m",
-        meter=None,
-        display=False,
-        inspect=True,
-    )
+    view = _loop(loopback, key=canary_key, inspect=True)
     assert view.status == "done" and view.inspector is not None
     exchanges = view.inspector.log.exchanges
     assert [x.status for x in exchanges] == [200, 200]  # both rounds, each streamed
@@ -360,15 +334,7 @@ def test_a_key_in_a_tools_exception_is_hidden(loopback: LoopbackServer, canary_k
         ([_call('{"city": "Oslo"}')], "tool_calls"),
         ([{"content": "No."}], "stop"),
     ]
-    view = tool_loop(
-        _client(loopback),
-        ASK,
-        tools=TOOLS,
-        functions=[get_weather],
-        model="m",
-        meter=None,
-        display=False,
-    )
+    view = _loop(loopback, functions=[get_weather])  # this get_weather, which raises
     sent = json.dumps(loopback.requests[-1].body)
     assert canary_key not in sent and "weather API refused key" in sent
     assert canary_key not in json.dumps(view.rounds) + json.dumps(view._repr_mimebundle_()[0])

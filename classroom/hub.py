@@ -150,7 +150,12 @@ class Hub:
                     error = next(o for o in cell.outputs if o.output_type == "error")
                     raise RuntimeError(f"{error.ename}: {error.evalue}\nin:\n{cell.source}")
         finally:
+            # Closing only starts the websocket's closing handshake: wait for its end (the
+            # read gives None), or this loop ends with the socket still open.
             socket_.close()
+            with contextlib.suppress(Exception):
+                while await asyncio.wait_for(socket_.read_message(), 10) is not None:
+                    pass
 
 
 _OUTPUTS = ("stream", "execute_result", "display_data", "error")

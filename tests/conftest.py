@@ -277,10 +277,14 @@ def comm_log(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 @pytest.fixture
 def run_notebook() -> Callable[..., Any]:
     """Execute a notebook in a real kernel, as nbval and papermill do."""
+    from kernels import PatientKernelManager  # tools/
     from nbclient import NotebookClient
 
-    def run(notebook: Any, timeout: int = 300) -> Any:
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3").execute()
+    def run(notebook: Any, timeout: int = 120) -> Any:
+        patient = PatientKernelManager
+        NotebookClient(
+            notebook, timeout=timeout, kernel_name="python3", kernel_manager_class=patient
+        ).execute()
         return notebook
 
     return run

@@ -10,6 +10,7 @@ import openai
 import pytest
 from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
+from support.waiting import until
 
 from llmwidgets import environment
 from llmwidgets.client import connect
@@ -97,8 +98,7 @@ def test_stop_keeps_the_text_so_far_as_the_answer(loopback):
             meter=meter,
         )
         run = chat.send("Tell me everything")
-        while not chat.live.get("text"):
-            await asyncio.sleep(0.01)
+        await until(lambda: chat.live.get("text"), "the answer's first text")
         frontend_sends(chat, {"type": "stop"})  # Escape, or the Stop button
         await run
         return chat
@@ -211,8 +211,7 @@ def test_stop_twice_or_before_the_first_step_still_finishes(loopback):
             meter=None,
         )
         run = twice.send("go")
-        while not twice.live.get("text"):
-            await asyncio.sleep(0.01)
+        await until(lambda: twice.live.get("text"), "the answer's first text")
         frontend_sends(twice, {"type": "stop"})
         frontend_sends(twice, {"type": "stop"})  # Escape in the box, and again on the chat
         await run
@@ -235,8 +234,7 @@ def test_the_history_holds_still_while_an_answer_streams(loopback):
             messages=[{"role": "user", "content": "one"}, {"role": "assistant", "content": "1"}],
         )
         run = chat.send("two")
-        while not chat.live.get("text"):
-            await asyncio.sleep(0.01)
+        await until(lambda: chat.live.get("text"), "the answer's first text")
         for action in (
             {"type": "delete", "index": 0},
             {"type": "rerun", "index": 0},

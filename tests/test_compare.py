@@ -10,6 +10,7 @@ import openai
 import pytest
 from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
+from support.waiting import until
 
 from llmwidgets.comparing import lanes_for, word_diff
 from llmwidgets.usage import UsageLog
@@ -163,8 +164,8 @@ def test_lanes_stream_at_once_and_escape_stops_them_all_keeping_their_text(loopb
             {"target": client_of(loopback)},
             meter=meter,
         )
-        while not all(d["text"] for d in grid._drafts):  # both lanes streaming together
-            await asyncio.sleep(0.01)
+        # both lanes streaming together
+        await until(lambda: all(d["text"] for d in grid._drafts), "text in every lane")
         frontend_sends(grid, {"type": "stop"})  # Escape, or "Stop all"
         await grid
         return grid
@@ -182,8 +183,7 @@ def test_stop_one_lane_and_the_other_finishes(loopback, second):
 
     async def scenario() -> Compare:
         grid = compare("Go.", client_of(loopback), client_of(second), meter=None)
-        while not grid._drafts[0]["text"]:
-            await asyncio.sleep(0.01)
+        await until(lambda: grid._drafts[0]["text"], "text in the first lane")
         frontend_sends(grid, {"type": "stop", "lane": 0})
         await grid
         return grid
@@ -247,8 +247,7 @@ def test_a_stop_naming_no_lane_stops_nothing(loopback):
 
     async def scenario() -> Compare:
         grid = compare("Go.", client_of(loopback), client_of(loopback), meter=None)
-        while not all(d["text"] for d in grid._drafts):
-            await asyncio.sleep(0.01)
+        await until(lambda: all(d["text"] for d in grid._drafts), "text in every lane")
         for stale in (7, -1, True, "0", None):
             frontend_sends(grid, {"type": "stop", "lane": stale})
         await asyncio.sleep(0.05)

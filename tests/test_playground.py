@@ -13,6 +13,7 @@ import openai
 import pytest
 from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
+from support.waiting import until
 
 import llmwidgets
 from llmwidgets.providers import PRESETS
@@ -189,8 +190,7 @@ def test_stop_keeps_the_text_so_far(loopback):
     async def scenario() -> Playground:
         pg = Playground(client_of(loopback), prompt="Tell me everything", meter=meter)
         frontend_sends(pg, {"type": "run"})
-        while not (pg.answer.get("choices") or [{}])[0].get("text"):
-            await asyncio.sleep(0.01)
+        await until(lambda: (pg.answer.get("choices") or [{}])[0].get("text"), "a choice's text")
         assert pg.status == "streaming"
         frontend_sends(pg, {"type": "run"})  # a second Run while streaming: refused
         assert "stop it first" in pg.error

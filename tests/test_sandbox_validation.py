@@ -37,6 +37,7 @@ class ScriptedEngine:
     """Writes a fixed text per seed: what the resampling loop does with each is the point."""
 
     n_ctx = n_vocab = 4096
+    fingerprint = "fp_scripted"
 
     def __init__(self, texts: dict[int | None, str]) -> None:
         self.texts = texts

@@ -9,6 +9,7 @@ import json
 import openai
 import pytest
 from support.loopback import LoopbackServer
+from support.waiting import until
 
 from llmwidgets import CostMeter, ToolLoop, tool_loop
 
@@ -198,8 +199,7 @@ def test_stop_ends_the_loop_and_keeps_the_text(loopback: LoopbackServer) -> None
         view = tool_loop(
             client, ASK, tools=TOOLS, functions=[get_weather], model="m", meter=None, display=False
         )
-        while not view.rounds or not view.rounds[0]["text"]:
-            await asyncio.sleep(0.01)
+        await until(lambda: view.rounds and view.rounds[0]["text"], "the first round's text")
         view.stop()
         result = await view
         await client.close()

@@ -97,6 +97,7 @@ def links() -> None:
 def regenerate(names: list[str]) -> None:
     """Outputs come from a sandbox started for this run, from the code in this tree: never
     from one left running by an older version."""
+    from kernels import PatientKernelManager
     from nbclient import NotebookClient
 
     from llmwidgets.sandbox import private_state
@@ -110,8 +111,9 @@ def regenerate(names: list[str]) -> None:
             started = time.perf_counter()
             NotebookClient(
                 book,
-                timeout=600,
+                timeout=CELL_TIMEOUT_S,
                 kernel_name="python3",
+                kernel_manager_class=PatientKernelManager,
                 resources={"metadata": {"path": path.parent}},
             ).execute()
             _write(book, path)
@@ -327,33 +329,29 @@ def _environment(
                 os.environ[name] = value
 
 
-CELL_TIMEOUT_S = 600  # no cell takes a minute and a half; a missed reply would wait forever
+# No cell of the curriculum takes half a minute, even on a loaded machine: a cell that
+# takes two is stuck, and fails the run instead of holding it up.
+CELL_TIMEOUT_S = 120
 
 
 def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[str, Any]:
     import papermill
+    from kernels import PatientKernelManager
 
     started = time.perf_counter()
     error = ""
-    for attempt in (1, 2):
-        try:
-            papermill.execute_notebook(
-                str(path),
-                str(out / path.name),
-                parameters={"PROVIDER": provider, "MODEL": model},
-                cwd=str(path.parent),
-                progress_bar=False,
-                execution_timeout=CELL_TIMEOUT_S,
-            )
-            error = ""
-        except Exception as exc:
-            error = _error_line(exc)
-            # Once in some 900 runs the client missed a cell's reply from an idle kernel
-            # and waited forever: a cell that times out gets its notebook run once more.
-            if attempt == 1 and "Timeout" in type(exc).__name__:
-                print(f"{provider}: {path.name} timed out; running it again", flush=True)
-                continue
-        break
+    try:
+        papermill.execute_notebook(
+            str(path),
+            str(out / path.name),
+            parameters={"PROVIDER": provider, "MODEL": model},
+            cwd=str(path.parent),
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT_S,
+            kernel_manager_class=PatientKernelManager,
+        )
+    except Exception as exc:
+        error = _error_line(exc)
     skipped = error.startswith(SKIPPED)
     return {
         "notebook": path.name,

@@ -24,8 +24,6 @@ from .validation import MAX_ATTEMPTS, Check, retry_seed, schema_check, tool_chec
 
 __all__ = ["ChatJob", "ChoiceResult"]
 
-FINGERPRINT = "fp_llmwidgets_sandbox"
-
 
 @dataclass
 class ChoiceResult:
@@ -47,6 +45,7 @@ class ChatJob:
     tool_mode: str  # "none" | "auto" | "forced"
     check: Check | None = None  # validate-and-resample (validation.py), when needed
     shown_model: str | None = None  # the id the client asked for, when a profile maps it
+    fingerprint: str = ""  # the engine's (`Engine.fingerprint`), as `system_fingerprint`
     id: str = field(default_factory=lambda: "chatcmpl-" + secrets.token_hex(12))
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -84,7 +83,7 @@ class ChatJob:
             top_logprobs=request.top_logprobs or 0,
             flagged=flagged,
         )
-        job = cls(request, prompt, sampling, tools, tool_mode)
+        job = cls(request, prompt, sampling, tools, tool_mode, fingerprint=engine.fingerprint)
         job.check = job._output_check()
         return job
 
@@ -232,7 +231,7 @@ class ChatJob:
             "created": self.created,
             "model": self.shown_model or self.request.model,
             "service_tier": "default",
-            "system_fingerprint": FINGERPRINT,
+            "system_fingerprint": self.fingerprint,
         }
 
     def _logprobs(self, entries: list[dict[str, Any]]) -> dict[str, Any] | None:

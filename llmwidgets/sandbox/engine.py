@@ -11,12 +11,14 @@ token loop so that everything OpenAI's API promises is ours to keep:
   cached prompt give exactly the tokens an uncached one would (`prefix.py`), so the same
   seed and parameters give the same tokens whether streamed or not, whatever ran before;
 - logprobs from the last row of logits only, so no per-token logits table is kept;
-- a cancel flag checked between tokens, so a disconnected client frees the model at once.
+- a cancel flag checked between tokens, so a disconnected client frees the model at once;
+- a fingerprint of the numbers it computes (`fingerprint`), served as `system_fingerprint`.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import importlib.util
 import math
 import secrets
@@ -40,6 +42,9 @@ CONTEXT_TOKENS = 4096
 PROMPT_SLICE_TOKENS = 256
 # How often, in generated tokens, the thread count is fitted to what the machine has free.
 THREAD_CHECK_TOKENS = 16
+# What the fingerprint is computed on: a prompt evaluated as a batch, then one token alone
+# (llama.cpp may run other kernels for each).
+FINGERPRINT_PROBE = "<|im_start|>user\nWhich numbers does this engine compute?<|im_end|>\n"
 
 
 @dataclass
@@ -100,6 +105,7 @@ class Engine:
             verbose=False,
         )
         self.n_vocab = self.chat.n_vocab()
+        self.fingerprint = self._fingerprint()
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
         template = self.chat.metadata.get("tokenizer.chat_template", "")
@@ -192,6 +198,21 @@ class Engine:
                     yield Piece(tail, pending_logprobs)
             sampler.close()
             yield Finish(reason, produced, cached)
+
+    def _fingerprint(self) -> str:
+        """OpenAI's `system_fingerprint` names the backend configuration that decides the
+        tokens. The sandbox's is a digest of the logits its llama.cpp build computes for a
+        fixed prompt: engines with the same fingerprint compute the same numbers, so the same
+        request and seed give the same tokens on them; a build for another CPU target (or
+        another llama.cpp, or other weights) shows another fingerprint."""
+        digest = hashlib.sha256()
+        prompt = self.tokenize(FINGERPRINT_PROBE)
+        for batch in (prompt, prompt[:1]):
+            self.chat.eval(batch)
+            pointer = self.chat._ctx.get_logits_ith(-1)
+            digest.update(np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).tobytes())
+        self.chat.n_tokens = 0  # the next prompt starts from an empty context
+        return "fp_" + digest.hexdigest()[:10]
 
     def _fit_threads(self) -> None:
         """Use the cores nobody else is using (threads.py); the tokens do not change."""

@@ -30,6 +30,7 @@ class FakeEngine:
 
     n_ctx = 4096
     n_vocab = 49152
+    fingerprint = "fp_fake"
 
     def render(self, messages: list[dict[str, str]]) -> str:
         return "\n".join(f"{m['role']}: {m['content']}" for m in messages) + "\nassistant:"

@@ -1,0 +1,63 @@
+"""The engine computes the numbers the committed outputs came from, on any machine of ours.
+
+llama.cpp's numbers depend on the SIMD kernels it is compiled with, so the sandbox's
+llama.cpp is built for one CPU target (tools/llama_cpp_sandbox.cmake), and the engine's
+`system_fingerprint` is a digest of the logits it computes (`Engine.fingerprint`). Every
+fingerprint in a committed notebook output is this engine's: when not, nbval's diffs are
+what a rebuild would fix, and this says so first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# What tools/llama_cpp_sandbox.cmake builds for: the SIMD features llama.cpp reports.
+CPU_TARGET = {"SSE3", "SSSE3", "AVX", "AVX2", "F16C", "FMA", "BMI2"}
+SIMD = re.compile(r"^(SSE|SSSE|AVX|F16C|FMA|BMI|AMX)")
+
+
+def committed_fingerprints() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/*/*.ipynb")):
+        for fingerprint in re.findall(r"fp_[0-9a-f]{10}\b", path.read_text()):
+            found.setdefault(fingerprint, set()).add(path.name)
+    return found
+
+
+def test_the_engine_is_built_for_the_one_cpu_target() -> None:
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode()
+    features = {name for name, on in re.findall(r"(\w+) = (\d)", info) if on == "1"}
+    assert {f for f in features if SIMD.match(f)} == CPU_TARGET, (
+        f"llama.cpp was built for another CPU target ({info.strip()}): the committed outputs "
+        "come from the build in tools/llama_cpp_sandbox.cmake; rebuild with `make clean setup`"
+    )
+
+
+def test_every_committed_fingerprint_is_this_engines(engine) -> None:
+    found = committed_fingerprints()
+    assert found, "no notebook shows the sandbox's system_fingerprint any more"
+    assert set(found) == {engine.fingerprint}, (
+        f"this engine computes {engine.fingerprint}; the committed outputs came from "
+        f"{found}: another build of llama.cpp (`make clean setup` builds the committed one) "
+        "or outputs to regenerate (`make notebooks`)"
+    )
+
+
+def test_the_fingerprint_is_the_numbers_not_the_moment(engine) -> None:
+    """The probe leaves no trace: a request after it is answered as from a fresh engine,
+    and the fingerprint does not depend on the threads that computed it."""
+    from llmwidgets.sandbox.engine import Engine, Finish, Sampling
+
+    one_thread = Engine(n_threads=1)
+    assert one_thread.fingerprint == engine.fingerprint
+    prompt = one_thread.tokenize(one_thread.render([{"role": "user", "content": "Hi!"}]))
+    first = list(one_thread.generate(prompt, Sampling(max_tokens=8, temperature=0)))
+    one_thread._prompt_cache.clear()
+    again = list(one_thread.generate(prompt, Sampling(max_tokens=8, temperature=0)))
+    assert first == again
+    finish = first[-1]
+    assert isinstance(finish, Finish) and finish.cached_tokens == 0

@@ -9,6 +9,10 @@
 | `LLMWIDGETS_SANDBOX_RESTRICTED_KEYS` | the sandbox  | valid keys that may use no model (403) |
 | `LLMWIDGETS_SANDBOX_THREADS`  | the sandbox         | llama.cpp threads                    |
 | `LLMWIDGETS_REHEARSE`         | `connect()`         | providers to rehearse (`groq` or `all`) |
+| `LLMWIDGETS_SANDBOX_MEMO`     | the sandbox         | test runs only: `record:DIR`, `replay:DIR` |
+
+`LLMWIDGETS_SANDBOX_MEMO` keeps deterministic answers in a folder (`record:`) and answers
+the same requests from them (`replay:`): `sandbox/memo.py`, for test runs, never students.
 
 Keys travel to the sandbox in the environment because `ps` shows a command line to anyone.
 
@@ -24,3 +28,4 @@ SANDBOX_API_KEYS = "LLMWIDGETS_SANDBOX_API_KEYS"
 SANDBOX_RESTRICTED_KEYS = "LLMWIDGETS_SANDBOX_RESTRICTED_KEYS"
 SANDBOX_THREADS = "LLMWIDGETS_SANDBOX_THREADS"
 REHEARSE = "LLMWIDGETS_REHEARSE"
+SANDBOX_MEMO = "LLMWIDGETS_SANDBOX_MEMO"

@@ -12,17 +12,20 @@ token loop so that everything OpenAI's API promises is ours to keep:
   seed and parameters give the same tokens whether streamed or not, whatever ran before;
 - logprobs from the last row of logits only, so no per-token logits table is kept;
 - a cancel flag checked between tokens, so a disconnected client frees the model at once;
-- a fingerprint of the numbers it computes (`fingerprint`), served as `system_fingerprint`.
+- a fingerprint of the numbers it computes (`fingerprint`), served as `system_fingerprint`;
+- in test runs, a deterministic request's answer computed once (`memo.py`).
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import importlib.util
 import math
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .prefix import PromptCache
+from .memo import CompletionMemo, MemoPlace
+from .prefix import PromptCache, Slice
 from .stops import StopMatcher
 from .threads import ThreadBudget
 
@@ -89,6 +93,7 @@ class Engine:
         *,
         n_ctx: int = CONTEXT_TOKENS,
         n_threads: int | None = None,
+        memo: MemoPlace | None = None,
     ) -> None:
         from llama_cpp import Llama
 
@@ -113,11 +118,20 @@ class Engine:
         self._lock = threading.Lock()
         start = self.chat.tokenize(b"<|im_start|>", add_bos=False, special=True)
         newline = self.chat.tokenize(b"\n", add_bos=False, special=True)
-        self._prompt_cache = PromptCache(
-            start[0] if len(start) == 1 else None,
-            slice_tokens=PROMPT_SLICE_TOKENS,
-            line_end=newline[0] if len(newline) == 1 else None,
-        )
+        caches = [
+            PromptCache(
+                start[0] if len(start) == 1 else None,
+                slice_tokens=PROMPT_SLICE_TOKENS,
+                line_end=newline[0] if len(newline) == 1 else None,
+            )
+            for _ in range(2 if memo is not None and memo.replay else 1)
+        ]
+        # What the model's context holds, and what it would hold had every answer been
+        # computed: the second says how many prompt tokens a request finds cached. They are
+        # one and the same unless answers are replayed from the memo.
+        self._prompt_cache, self._shown_cache = caches[0], caches[-1]
+        self.memo = None if memo is None else CompletionMemo(memo, self.fingerprint, n_ctx)
+        self.busy_seconds, self.computed = 0.0, 0  # how long the model worked, on how many
 
     # -- text <-> tokens ---------------------------------------------------------------
 
@@ -146,58 +160,104 @@ class Engine:
         self, prompt: list[int], sampling: Sampling, cancel: threading.Event | None = None
     ) -> Iterator[Piece | Finish]:
         """Yield pieces of text as they are decided, then one `Finish`."""
+        with self._lock:
+            key = self.memo.key(prompt, sampling) if self.memo is not None else None
+            kept = self.memo.get(key) if self.memo is not None and key is not None else None
+            if kept is not None:
+                yield from self._replay(prompt, kept, cancel)
+                return
+            items: list[Piece | Finish] = []
+            started = time.perf_counter()
+            try:
+                for item in self._compute(prompt, sampling, cancel):
+                    items.append(item)
+                    yield item
+            finally:
+                self.busy_seconds += time.perf_counter() - started
+                self.computed += 1
+            finish = items[-1]
+            done = isinstance(finish, Finish) and finish.reason != "cancelled"
+            if self.memo is not None and key is not None and done:
+                self.memo.put(key, [dataclasses.asdict(item) for item in items])
+
+    def _replay(
+        self, prompt: list[int], kept: list[dict[str, Any]], cancel: threading.Event | None
+    ) -> Iterator[Piece | Finish]:
+        """A memo's answer, with the prompt cache reported as if it had been computed."""
+        cached, slices = self._shown_cache.plan(prompt)
+        for piece in slices:
+            self._shown_cache.evaluated(prompt, piece)
+        sent = 0
+        for record in kept:
+            if cancel is not None and cancel.is_set():
+                yield Finish("cancelled", sent, cached)
+                return
+            if "reason" in record:
+                yield Finish(**{**record, "cached_tokens": cached})
+            else:
+                sent += 1
+                yield Piece(**record)
+
+    def _compute(
+        self, prompt: list[int], sampling: Sampling, cancel: threading.Event | None
+    ) -> Iterator[Piece | Finish]:
         from llama_cpp import llama_cpp as C
 
-        with self._lock:
-            llama = self.chat
-            budget = self.n_ctx - len(prompt)
-            limit = budget if sampling.max_tokens is None else min(sampling.max_tokens, budget)
-            sampler = self._sampler(sampling)
-            vocab = llama._model.vocab
-            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            stops = StopMatcher(sampling.stop, sampling.flagged)
-            pending_logprobs: list[dict[str, Any]] = []
-            cached, slices = self._prompt_cache.plan(prompt)
-            llama.n_tokens = cached  # what lies beyond is dropped by the next eval
-            # In slices, so that a client gone during a long prompt frees the model soon.
-            for piece in slices:
-                if cancel is not None and cancel.is_set():
-                    break
-                self._fit_threads()
-                llama.eval(prompt[piece.start : piece.end])
-                self._prompt_cache.evaluated(prompt, piece)
-            produced = 0
-            reason = "length"
-            cut: str | None = None  # "stop" or "content_filter" when the text was cut
-            while produced < limit:
-                if cancel is not None and cancel.is_set():
-                    reason = "cancelled"
-                    break
-                token = sampler.sample(llama._ctx, -1)
-                produced += 1
-                if C.llama_vocab_is_eog(vocab, token):
-                    reason = "stop"
-                    break
-                raw = llama.detokenize([token], special=False)
-                if sampling.logprobs:
-                    pending_logprobs.append(self._logprob(token, raw, sampling.top_logprobs))
-                text, cut = stops.feed(decoder.decode(raw))
-                if text or cut:
-                    yield Piece(text, pending_logprobs)
-                    pending_logprobs = []
-                if cut:
-                    reason = cut
-                    break
-                if produced < limit:
-                    if produced % THREAD_CHECK_TOKENS == 0:
-                        self._fit_threads()
-                    llama.eval([token])
-            if not cut:
-                tail = stops.flush(decoder.decode(b"", final=True))
-                if tail or pending_logprobs:
-                    yield Piece(tail, pending_logprobs)
-            sampler.close()
-            yield Finish(reason, produced, cached)
+        llama = self.chat
+        budget = self.n_ctx - len(prompt)
+        limit = budget if sampling.max_tokens is None else min(sampling.max_tokens, budget)
+        sampler = self._sampler(sampling)
+        vocab = llama._model.vocab
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stops = StopMatcher(sampling.stop, sampling.flagged)
+        pending_logprobs: list[dict[str, Any]] = []
+        reused, slices = self._prompt_cache.plan(prompt)
+        cached, shown = (
+            self._shown_cache.plan(prompt)
+            if self._shown_cache is not self._prompt_cache
+            else (reused, [])
+        )
+        llama.n_tokens = reused  # what lies beyond is dropped by the next eval
+        # In slices, so that a client gone during a long prompt frees the model soon.
+        for piece in slices:
+            if cancel is not None and cancel.is_set():
+                break
+            self._fit_threads()
+            llama.eval(prompt[piece.start : piece.end])
+            self._prompt_cache.evaluated(prompt, piece)
+            _follow(self._shown_cache, prompt, shown, piece.end)
+        produced = 0
+        reason = "length"
+        cut: str | None = None  # "stop" or "content_filter" when the text was cut
+        while produced < limit:
+            if cancel is not None and cancel.is_set():
+                reason = "cancelled"
+                break
+            token = sampler.sample(llama._ctx, -1)
+            produced += 1
+            if C.llama_vocab_is_eog(vocab, token):
+                reason = "stop"
+                break
+            raw = llama.detokenize([token], special=False)
+            if sampling.logprobs:
+                pending_logprobs.append(self._logprob(token, raw, sampling.top_logprobs))
+            text, cut = stops.feed(decoder.decode(raw))
+            if text or cut:
+                yield Piece(text, pending_logprobs)
+                pending_logprobs = []
+            if cut:
+                reason = cut
+                break
+            if produced < limit:
+                if produced % THREAD_CHECK_TOKENS == 0:
+                    self._fit_threads()
+                llama.eval([token])
+        if not cut:
+            tail = stops.flush(decoder.decode(b"", final=True))
+            if tail or pending_logprobs:
+                yield Piece(tail, pending_logprobs)
+        sampler.close()
+        yield Finish(reason, produced, cached)
 
     def _fingerprint(self) -> str:
         """OpenAI's `system_fingerprint` names the backend configuration that decides the
@@ -267,6 +327,13 @@ class Engine:
             for t in ranked
         ]
         return entry
+
+
+def _follow(cache: PromptCache, prompt: list[int], todo: list[Slice], end: int) -> None:
+    """Mark `cache`'s planned slices as evaluated up to token `end`, as far as the model's
+    context got (its own slices may be cut elsewhere)."""
+    while todo and todo[0].end <= end:
+        cache.evaluated(prompt, todo.pop(0))
 
 
 def _token_entry(raw: bytes, logprob: float) -> dict[str, Any]:

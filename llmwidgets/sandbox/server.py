@@ -27,6 +27,7 @@ def serve(
 
     from .embedder import Embedder
     from .engine import Engine
+    from .memo import MemoPlace
 
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -36,7 +37,8 @@ def serve(
     host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
     url = f"http://{host}:{bound}/v1"
 
-    app = create_app(config, Engine(n_threads=n_threads), Embedder())
+    engine = Engine(n_threads=n_threads, memo=MemoPlace.from_environment())
+    app = create_app(config, engine, Embedder())
     if state_file is not None:
         _write_state(state_file, {"pid": os.getpid(), "url": url})
     print(f"llmwidgets sandbox serving at {url}", flush=True)
@@ -46,6 +48,12 @@ def serve(
     try:
         server.run(sockets=[sock])
     finally:
+        replayed = engine.memo.hits if engine.memo is not None else 0
+        print(
+            f"engine: {engine.busy_seconds:.0f} s computing {engine.computed} answers, "
+            f"{replayed} replayed from its memo",
+            flush=True,
+        )
         if state_file is not None and _read_pid(state_file) == os.getpid():
             state_file.unlink(missing_ok=True)
 

@@ -280,10 +280,13 @@ def run_notebook() -> Callable[..., Any]:
     from kernels import PatientKernelManager  # tools/
     from nbclient import NotebookClient
 
-    def run(notebook: Any, timeout: int = 120) -> Any:
-        patient = PatientKernelManager
+    def run(notebook: Any, timeout: int = 120, cwd: Path | None = None) -> Any:
         NotebookClient(
-            notebook, timeout=timeout, kernel_name="python3", kernel_manager_class=patient
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
+            kernel_manager_class=PatientKernelManager,
+            resources={"metadata": {"path": str(cwd)}} if cwd else {},
         ).execute()
         return notebook
 

@@ -1,0 +1,81 @@
+"""Forked kernels (tools/kernels.py) are kernels like any other, only ready sooner.
+
+The whole run uses them (the root conftest starts the fork server): a notebook must not be
+able to tell. Each check runs the same cells in a forked kernel and in one launched as
+jupyter_client launches it, and compares what a notebook could see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import nbformat
+import pytest
+from kernels import SERVER, ForkingKernelManager, ForkProvisioner  # tools/
+
+PROBE = """\
+import json, os, sys, threading
+import matplotlib, pandas as pd, ipywidgets
+import matplotlib.pyplot as plt
+plt.plot([1, 2])  # draws through the inline backend, as a notebook's figure does
+print(json.dumps({
+    "cwd": os.getcwd(),
+    "path": sys.path,
+    "variable": os.environ.get("KERNEL_PROBE"),
+    "pandas": {name: repr(pd.get_option(name)) for name in pd._config.config._registered_options},
+    "matplotlib": {name: repr(value) for name, value in matplotlib.rcParams.items()},
+    "backend": matplotlib.get_backend(),
+    "own_session": os.getsid(0) == os.getpid(),
+    "stdin": sys.stdin is None or not sys.stdin.isatty(),
+    "user_names": sorted(n for n in get_ipython().user_ns if not n.startswith("_")),
+    "comm_targets": sorted(get_ipython().kernel.comm_manager.targets),
+    "post_execute": sorted(f.__name__ for f in get_ipython().events.callbacks["post_execute"]),
+}))
+"""
+
+
+def probe(run_notebook, tmp_path, monkeypatch, forked: bool) -> dict:
+    if not forked:
+        monkeypatch.delenv(SERVER)
+    monkeypatch.setenv("KERNEL_PROBE", "forked" if forked else "launched")
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell(PROBE)]
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    run_notebook(book, cwd=tmp_path)
+    printed = [o for o in book.cells[0].outputs if o.get("name") == "stdout"]
+    return json.loads(printed[0]["text"])
+
+
+def test_a_forked_kernel_sees_what_a_launched_one_sees(run_notebook, tmp_path, monkeypatch):
+    assert os.environ.get(SERVER), "the run's kernels are not forked: the root conftest"
+    forked = probe(run_notebook, tmp_path, monkeypatch, forked=True)
+    launched = probe(run_notebook, tmp_path, monkeypatch, forked=False)
+    assert forked.pop("variable") == "forked" and launched.pop("variable") == "launched"
+    assert forked == launched
+    assert forked["cwd"] == str(tmp_path) and forked["own_session"]
+
+
+def test_a_forked_kernel_is_interrupted_and_shut_down_as_a_launched_one(run_notebook):
+    manager = ForkingKernelManager(kernel_name="python3")
+    manager.start_kernel()
+    assert isinstance(manager.provisioner, ForkProvisioner)
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=30)
+        pid = manager.provisioner.pid
+        os.kill(pid, 0)  # alive, and ours to signal
+        msg_id = client.execute("import time; time.sleep(60)")
+        time.sleep(1)
+        manager.interrupt_kernel()  # SIGINT, as Kernel → Interrupt sends it
+        reply = client.get_shell_msg(timeout=10)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
+    assert not manager.is_alive()
+    with pytest.raises(ProcessLookupError):  # reaped by the fork server, not a zombie
+        os.kill(pid, 0)

@@ -257,8 +257,10 @@ def _client_arguments(
         from .sandbox import ensure_running
 
         rehearsal = ensure_running().rstrip("/").removesuffix("/v1") + path
-        # No key leaves for the sandbox: a placeholder stands in for the provider's.
-        placeholder = {"api_key": "rehearsal", "base_url": rehearsal}
+        # No key leaves for the sandbox: a placeholder stands in for the provider's, one per
+        # process, so that a free tier's limits apply to each kernel alone, as a provider's
+        # apply to each student's key (not to a whole class sharing one sandbox).
+        placeholder = {"api_key": f"rehearsal-{os.getpid()}", "base_url": rehearsal}
         return record.with_base_url(rehearsal), placeholder, True
     moved = os.environ.get(record.base_url_env) if record.base_url_env else None
     url = base_url or moved or record.base_url

@@ -7,6 +7,8 @@ what a provider silently changes in a request before the model sees it.
 
 from __future__ import annotations
 
+import os
+
 import openai
 import pytest
 
@@ -258,7 +260,7 @@ def test_connect_rehearses_without_the_real_key(fake_sandbox, monkeypatch) -> No
     monkeypatch.setenv("GROQ_API_KEY", "gsk_canary_never_sent")
     client = llmwidgets.connect("groq", rehearse=True)
     assert str(client.base_url).startswith(url.removesuffix("/v1") + "/groq/openai/v1")
-    assert client.api_key == "rehearsal"
+    assert client.api_key == f"rehearsal-{os.getpid()}"  # each kernel meets its own limits
     assert llmwidgets.client.provider_id_of(client) == "groq"
     assert client.models.list().data[0].id == "llama-3.1-8b-instant"
 

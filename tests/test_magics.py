@@ -99,7 +99,10 @@ def test_interrupting_the_kernel_stops_a_chat_cell_and_keeps_its_text(sandbox_ur
                     manager.interrupt_kernel()
 
         interrupted: list[bool] = []
-        long_story = "%%chat sandbox --max-tokens 1500\nTell me a very long story about a dragon."
+        # seeded: the story runs to its 1500 tokens (unseeded, a short one ended the cell first)
+        long_story = (
+            "%%chat sandbox --max-tokens 1500 --seed 3\nTell me a very long story about a dragon."
+        )
         client.execute_interactive(long_story, output_hook=seen, timeout=120)
         assert interrupted, "no text streamed"
         final = [s["status"] for s in states if s.get("status") in ("done", "stopped", "error")]

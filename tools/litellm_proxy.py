@@ -156,13 +156,28 @@ def litellm_proxy(
         env["CLASSROOM_LEDGER"] = str(classroom / "ledger.jsonl")
     if rate_window_s is not None:
         env["LITELLM_RATE_LIMIT_WINDOW_SIZE"] = str(rate_window_s)
-    command = [executable(), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
-        )
+    for attempt in range(3):  # a free port can be taken before the proxy binds it
+        command = [executable(), "--config", str(config), "--host", "127.0.0.1"]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [*command, "--port", str(port)],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        try:
+            _wait_until_live(f"http://127.0.0.1:{port}", process, log)
+            break
+        except RuntimeError:
+            process.kill()
+            process.wait()
+            taken = "address already in use" in log.read_text(errors="replace").lower()
+            if not taken or attempt == 2:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            port = _free_port()
     try:
-        _wait_until_live(f"http://127.0.0.1:{port}", process, log)
         yield Proxy(f"http://127.0.0.1:{port}/v1", master_key, log)
     finally:
         process.terminate()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -71,9 +70,7 @@ def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[Lab]:
     news = settings / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True, exist_ok=True)  # no "get Jupyter news?" toast over the page
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    runtime = root.parent / "lab-runtime"  # where the server says which port it got
     token = secrets.token_hex(16)
     log = (root.parent / "jupyter-lab.log").open("w")
     process = subprocess.Popen(
@@ -84,7 +81,7 @@ def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[Lab]:
             "--allow-root",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
+            "--ServerApp.port=0",  # the system's pick, never a port a kernel took meanwhile
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
             "--LabApp.expose_app_in_browser=True",
@@ -96,18 +93,20 @@ def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[Lab]:
             **env,
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(root.parent / "lab-workspaces"),
+            "JUPYTER_RUNTIME_DIR": str(runtime),
         },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ""
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
+                url = url or _server_url(runtime, process.pid)
                 with urlopen(f"{url}/api/status?token={token}", timeout=2):
                     break
-            except (URLError, OSError):
+            except (URLError, OSError, ValueError):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         "JupyterLab did not start:\n"
@@ -122,6 +121,15 @@ def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[Lab]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def _server_url(runtime: Path, pid: int) -> str:
+    """The address a server started with port 0 got, from the file it writes once it
+    listens (ValueError until then)."""
+    info = runtime / f"jpserver-{pid}.json"
+    if not info.exists():
+        raise ValueError("not listening yet")
+    return f"http://127.0.0.1:{json.loads(info.read_text())['port']}"
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 # Two entry points that work on a fresh machine (see README.md):
 #   make lab    set up, start the offline sandbox and open the curriculum in JupyterLab
-#   make test   set up and run every check: ruff and mypy, then the whole pytest suite
+#   make test   set up and run every check: ruff and mypy, pytest, the provider matrix
 #   make classroom  a class on this machine: the sandbox, LiteLLM's proxy, JupyterHub
 # and the minute-long loop while working:
 #   make check  lint, then every test that needs no model, kernel or browser
@@ -97,9 +97,11 @@ $(CHP):
 classroom: setup-test chp
 	$(BIN)/python classroom/run.py
 
-test: lint browser chp
-	$(BIN)/python -m pytest
-	$(BIN)/python tools/curriculum.py matrix --check
+# Everything: lint, pytest (nbval on every notebook and solution, the exercises' known-wrong
+# solutions, the browser tests) and the provider matrix, side by side where the cores are
+# idle, then a summary of what ran and how long each phase took (tools/run_tests.py).
+test: setup-test browser chp
+	$(BIN)/python tools/run_tests.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

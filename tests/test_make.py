@@ -33,9 +33,32 @@ def test_make_lab_starts_the_sandbox_then_jupyterlab_on_the_curriculum() -> None
     assert ("--allow-root" in lines[lab]) == (os.getuid() == 0)
 
 
-def test_make_test_lints_runs_pytest_then_the_provider_matrix() -> None:
-    lines = dry_run("test")
-    assert any("ruff check" in line for line in lines)
-    assert any("ruff format --check" in line for line in lines)
-    assert "-m pytest" in lines[-2]
-    assert "curriculum.py matrix --check" in lines[-1]  # every notebook on every provider
+def test_make_test_runs_every_check_through_one_driver() -> None:
+    assert dry_run("test")[-1].endswith("tools/run_tests.py")
+    from run_tests import jobs  # tools/
+
+    commands = [job.command for job in jobs()]
+    lint = next(" ".join(c) for c in commands if "ruff" in " ".join(c))
+    assert "ruff check" in lint and "ruff format --check" in lint and "mypy" in lint
+    assert any("matrix" in c and "--check" in c for c in commands)  # every provider
+
+
+def test_the_drivers_pytest_runs_add_up_to_the_whole_suite() -> None:
+    """Split to run side by side, but nothing dropped: every test path is run, and whatever
+    one run leaves out another runs."""
+    import tomllib
+    from run_tests import jobs
+
+    runs = [job.command for job in jobs() if "pytest" in job.command]
+    ran, ignored = set(), set()
+    for command in runs:
+        args = command[command.index("pytest") + 1 :]
+        for i, arg in enumerate(args):
+            if args[i - 1] == "--ignore":
+                ignored.add(arg)
+            elif not arg.startswith("-"):
+                ran.add(arg)
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    assert set(config["ini_options"]["testpaths"]) <= ran
+    assert ignored <= ran
+    assert not any(a in ("-m", "-k") for c in runs for a in c[c.index("pytest") :])

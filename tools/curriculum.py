@@ -28,7 +28,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import json
+import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -157,7 +160,7 @@ SKIPPED = "NotebookSkipped:"  # llmwidgets.notebook.skip_rest: the rest cannot r
 PROVIDERS_MD = NOTEBOOKS / "PROVIDERS.md"
 
 
-def matrix(check: bool, live: bool, workers: int) -> int:
+def matrix(check: bool, live: bool, workers: int, report: Path | None = None) -> int:
     """Every notebook and solution on every provider; the table in notebooks/PROVIDERS.md."""
     from llmwidgets.providers import PRESETS, REHEARSABLE
 
@@ -185,13 +188,27 @@ def matrix(check: bool, live: bool, workers: int) -> int:
         print(table)
         return 0 if _all_passed(results) else 1
 
+    from kernels import fork_server
     from litellm_proxy import litellm_proxy
 
+    from llmwidgets import environment
     from llmwidgets.sandbox import private_state, start
 
     build = ROOT / "build" / "curriculum"
-    # One sandbox serves every profile, at its own path.
-    with private_state(), start(minute=MATRIX_MINUTE) as box, _environment(sandbox_url=box.url):
+    # One sandbox serves every profile, at its own path. The targets ask it much the same:
+    # each deterministic answer is computed once (llmwidgets/sandbox/memo.py; a test run
+    # shares its own memo), each kernel forked ready (tools/kernels.py).
+    memo = {}
+    if not os.environ.get(environment.SANDBOX_MEMO):
+        shutil.rmtree(build / "memo", ignore_errors=True)
+        memo[environment.SANDBOX_MEMO] = f"replay:{build / 'memo'}"
+    with (
+        private_state(),
+        _environment(extra=memo),
+        start(minute=MATRIX_MINUTE) as box,
+        _environment(sandbox_url=box.url),
+        fork_server(),
+    ):
         for pid in REHEARSABLE:
             if pid == "litellm":
                 continue  # the real proxy below, not its rehearsal
@@ -203,6 +220,12 @@ def matrix(check: bool, live: bool, workers: int) -> int:
             with _environment(extra=moved):
                 results["litellm"] = _run_all(paths, build / "litellm", "litellm", None, workers)
             _progress("litellm", results["litellm"])
+        box.stop()  # it writes how long its engine computed, how much it replayed
+        work = [line for line in box.log.read_text().splitlines() if line.startswith("engine:")]
+        print(*(f"sandbox {line}" for line in work))
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps({"targets": results, "sandbox": work}, indent=1))
     table = _table(results, live=False)
     if check:
         (build / "PROVIDERS.md").write_text(table)
@@ -308,7 +331,6 @@ def _environment(
     extra: dict[str, str] | None = None,
 ) -> Iterator[None]:
     """Variables the kernels inherit, for the duration of a run."""
-    import os
 
     from llmwidgets import environment
 
@@ -360,7 +382,33 @@ def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[st
         "error": "" if skipped else error,
         "skipped": error.removeprefix(SKIPPED).strip() if skipped else "",
         "adapted": _adaptations(out / path.name),
+        **_timings(out / path.name),
     }
+
+
+def _timings(executed: Path) -> dict[str, float]:
+    """Where a run's time went, from papermill's timestamps: starting the kernel (before the
+    first cell), and the setup cells (up to the one that connects: imports, the client)."""
+    from datetime import datetime
+
+    if not executed.exists():
+        return {}
+    book = nbformat.read(executed, as_version=4)
+
+    def at(meta: Any, field: str) -> datetime | None:
+        value = meta.get("papermill", {}).get(field)
+        return datetime.fromisoformat(value) if value else None
+
+    began, first = at(book.metadata, "start_time"), at(book.cells[0].metadata, "start_time")
+    if began is None or first is None:
+        return {}
+    setup = 0.0
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            setup += cell.metadata.get("papermill", {}).get("duration") or 0.0
+            if "connect(" in cell.source:
+                break
+    return {"kernel_start": round((first - began).total_seconds(), 2), "setup": round(setup, 2)}
 
 
 def _error_line(exc: Exception) -> str:
@@ -471,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     grid.add_argument("--check", action="store_true", help="fail on a failure or a stale page")
     grid.add_argument("--live", action="store_true", help="the real providers with keys set")
     grid.add_argument("--workers", type=int, default=2, help="kernels at a time")
+    grid.add_argument("--report", type=Path, help="write every run's timings here (JSON)")
     commands.add_parser("students", help="student copies of the exercise solutions")
     args = parser.parse_args(argv)
     if args.command == "regenerate":
@@ -480,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "run":
         return run(args.provider, args.model, args.names, args.rehearse)
     elif args.command == "matrix":
-        return matrix(args.check, args.live, args.workers)
+        return matrix(args.check, args.live, args.workers, args.report)
     elif args.command == "students":
         students()
     return 0

@@ -1,0 +1,217 @@
+"""The whole truth, fast: every check `make test` runs, side by side where the cores are idle,
+then one summary of what ran and where the minutes went.
+
+    python tools/run_tests.py          # what `make test` runs once the venv is set up
+
+Five jobs, each writing its log under build/test-report/, each started as soon as what it
+needs is done:
+
+- lint: ruff, ruff format, mypy;
+- nbval: every notebook and exercise solution, every output compared, on a sandbox that
+  records each deterministic answer it computes (`llmwidgets/sandbox/memo.py`);
+- tests: everything in tests/ but the exercises' notebook runs, on sandboxes that compute;
+- then, once nbval is done, the notebook runs that replay what nbval computed: exercises
+  (each student copy and known-wrong solution) and the provider matrix (every notebook and
+  solution on every profile and through LiteLLM's real proxy).
+
+Nothing is left out: the pytest runs add up to `pytest` with no arguments
+(tests/test_make.py checks it). nbval's notebooks are never replayed, since several of them
+time the model and compare it. The summary counts tests passed, skipped and failed,
+notebook runs per target and known-wrong solutions rejected, with each job's time and CPU,
+the slowest tests and notebook runs, and where the notebook runs' time went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "build" / "test-report"
+PYTHON = sys.executable
+MEMO = "LLMWIDGETS_SANDBOX_MEMO"  # llmwidgets.environment.SANDBOX_MEMO
+EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
+WRONG = "test_the_check_rejects_a_known_wrong_solution"
+
+
+@dataclass
+class Job:
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    after: tuple[str, ...] = ()  # jobs that must end first
+    seconds: float = 0.0
+    cpu: float = 0.0  # seconds of CPU, its own and its processes' (the engine, kernels, ...)
+    code: int | None = None
+
+    @property
+    def log(self) -> Path:
+        return REPORT / f"{self.name}.log"
+
+
+def pytest(name: str, *paths: str, memo: str | None = None, **job: Any) -> Job:
+    command = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *job.pop("extra", ())]
+    command += [f"--junitxml={REPORT / f'{name}.xml'}", *paths]
+    return Job(name, command, {MEMO: f"{memo}:{REPORT / 'memo'}"} if memo else {}, **job)
+
+
+def jobs() -> list[Job]:
+    checks = f"{PYTHON} -m ruff check . && {PYTHON} -m ruff format --check . && {PYTHON} -m mypy"
+    matrix = [PYTHON, "tools/curriculum.py", "matrix", "--check", "--workers", "3"]
+    return [
+        pytest("nbval", "notebooks", "exercises/solutions", memo="record"),
+        pytest("tests", "tests", extra=("--ignore", EXERCISES)),
+        Job("lint", ["sh", "-c", checks]),
+        pytest("exercises", EXERCISES, memo="replay", after=("nbval",)),
+        Job(
+            "matrix",
+            [*matrix, "--report", str(REPORT / "matrix.json")],
+            {MEMO: f"replay:{REPORT / 'memo'}"},
+            after=("nbval",),
+        ),
+    ]
+
+
+def run(todo: list[Job]) -> None:
+    """Start each job once the jobs it comes after have ended; wait for all. A job's output
+    goes to its log; its CPU is counted from the kernel's accounts when it is reaped."""
+    began = time.perf_counter()
+    running: dict[int, tuple[Job, Any, float]] = {}
+    ended: set[str] = set()
+    waiting = list(todo)
+    while waiting or running:
+        for job in [j for j in waiting if set(j.after) <= ended]:
+            waiting.remove(job)
+            handle = job.log.open("wb")
+            process = subprocess.Popen(
+                job.command,
+                cwd=ROOT,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **job.env},
+            )
+            handle.close()
+            running[process.pid] = (job, process, time.perf_counter())
+            print(f"  {_clock(time.perf_counter() - began)}  {job.name} started", flush=True)
+        pid, status, usage = os.wait4(-1, 0)
+        if pid not in running:
+            continue
+        job, process, started = running.pop(pid)
+        process.returncode = job.code = os.waitstatus_to_exitcode(status)
+        job.seconds = time.perf_counter() - started
+        job.cpu = usage.ru_utime + usage.ru_stime
+        ended.add(job.name)
+        mark = "ok" if job.code == 0 else f"FAILED ({job.code}): see {job.log.relative_to(ROOT)}"
+        print(f"  {_clock(time.perf_counter() - began)}  {job.name} ended: {mark}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
+    shutil.rmtree(REPORT, ignore_errors=True)
+    REPORT.mkdir(parents=True)
+    began = time.perf_counter()
+    done = jobs()
+    run(done)
+    failed = [job for job in done if job.code != 0]
+    for job in failed:
+        print(f"\n---- {job.name}: the end of {job.log.relative_to(ROOT)} ----")
+        print("\n".join(job.log.read_text(errors="replace").splitlines()[-60:]))
+    summary = _summary(done, time.perf_counter() - began)
+    (REPORT / "summary.txt").write_text(summary)
+    print("\n" + summary)
+    return 1 if failed else 0
+
+
+# -- the summary -------------------------------------------------------------------------
+
+
+def _summary(done: list[Job], seconds: float) -> str:
+    cases = _junit_cases(done)
+    outcomes = Counter(outcome for _, _, outcome in cases)
+    wrong = sum(1 for name, _, outcome in cases if WRONG in name and outcome == "passed")
+    nbval = {name.split("::")[0] for name, _, _ in cases if ".ipynb::" in name}
+    matrix = _matrix()
+    verdict = "passed" if all(job.code == 0 for job in done) else "FAILED"
+    lines = [
+        f"make test {verdict} in {_clock(seconds)}",
+        "",
+        f"  tests       {outcomes['passed']} passed, {outcomes['skipped']} skipped, "
+        f"{outcomes['failed']} failed",
+        f"  nbval       {len(nbval)} notebooks and solutions, every output compared",
+        f"  exercises   {wrong} known-wrong solutions rejected",
+    ]
+    if matrix:
+        runs = {target: len(rows) for target, rows in matrix["targets"].items()}
+        passed = sum(row["passed"] for rows in matrix["targets"].values() for row in rows)
+        lines.append(
+            f"  matrix      {sum(runs.values())} notebook runs ({passed} passed): "
+            + ", ".join(f"{target} {count}" for target, count in runs.items())
+        )
+        lines += [f"  sandbox     {line}" for line in matrix["sandbox"]]
+    lines += ["", "  job         time           CPU (every process it started)"]
+    lines += [f"  {job.name:<10}  {_clock(job.seconds)}  {_clock(job.cpu)}" for job in done]
+    lines += ["", "the 20 slowest tests:"]
+    for name, took, _ in sorted(cases, key=lambda case: -case[1])[:20]:
+        lines.append(f"  {took:6.1f} s  {name}")
+    if matrix:
+        rows = [
+            (row.get("seconds", 0.0), target, row)
+            for target, target_rows in matrix["targets"].items()
+            for row in target_rows
+        ]
+        lines += ["", "the 20 slowest notebook runs in the matrix:"]
+        for took, target, row in sorted(rows, key=lambda entry: -entry[0])[:20]:
+            lines.append(f"  {took:6.1f} s  {target}: {row['notebook']}")
+        total = sum(took for took, _, _ in rows)
+        start = sum(row.get("kernel_start", 0.0) for _, _, row in rows)
+        setup = sum(row.get("setup", 0.0) for _, _, row in rows)
+        lines += [
+            "",
+            f"where the matrix's {total:.0f} kernel-seconds went: kernel start {start:.0f} s, "
+            f"setup cells (imports, connecting) {setup:.0f} s, the other cells "
+            f"{total - start - setup:.0f} s (of which the engine computing: see `sandbox`)",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _junit_cases(done: list[Job]) -> list[tuple[str, float, str]]:
+    """(test id, seconds, outcome) for every test case the pytest jobs reported."""
+    cases = []
+    for job in done:
+        path = REPORT / f"{job.name}.xml"
+        if not path.exists():
+            continue
+        for case in ET.parse(path).iter("testcase"):
+            outcome = "passed"
+            for child in case:
+                if child.tag in ("failure", "error"):
+                    outcome = "failed"
+                elif child.tag == "skipped":
+                    outcome = "skipped"
+            name = f"{case.get('classname', '')}::{case.get('name', '')}"
+            cases.append((name, float(case.get("time") or 0), outcome))
+    return cases
+
+
+def _matrix() -> dict | None:
+    path = REPORT / "matrix.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes:2d} min {rest:02d} s"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -84,7 +84,7 @@ def test_what_is_not_deterministic_is_never_kept(twins) -> None:
     }
     assert len(answers) > 1  # sampled afresh each time
     assert (memo.memo.hits, memo.computed) == (before[0], before[1] + 3)
-    assert memo.memo.key(prompt, Sampling(temperature=0.7)) is None
+    assert memo._memo_key(prompt, Sampling(temperature=0.7)) is None
 
 
 def test_a_cancelled_answer_is_not_kept(twins) -> None:
@@ -99,7 +99,7 @@ def test_a_cancelled_answer_is_not_kept(twins) -> None:
         cancel.set()
     finish = items[-1]
     assert isinstance(finish, Finish) and finish.reason == "cancelled"
-    key = memo.memo.key(prompt, sampling)
+    key = memo._memo_key(prompt, sampling)
     assert key is not None and memo.memo.get(key) is None
     whole = run(memo, prompt, sampling)
     assert whole[-1].reason == "length" and memo.memo.get(key) is not None  # type: ignore[union-attr]
@@ -128,3 +128,17 @@ def test_the_memo_is_read_from_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv(environment.SANDBOX_MEMO, str(tmp_path))
     with pytest.raises(ValueError, match="record:FOLDER"):
         MemoPlace.from_environment()
+
+
+def test_embeddings_are_kept_and_replayed(tmp_path, engine) -> None:
+    """Embeddings are deterministic: recorded by one embedder, replayed by another, equal to
+    what a plain one computes."""
+    from llmwidgets.sandbox.embedder import Embedder
+
+    rows = [Embedder().token_ids(text) for text in ("Green tea.", "A flat tyre on my bike.")]
+    plain = Embedder().embed_ids(rows)
+    recorder = Embedder(memo=MemoPlace(tmp_path, replay=False))
+    assert recorder.embed_ids(rows) == plain and recorder.memo.hits == 0  # type: ignore[union-attr]
+    player = Embedder(memo=MemoPlace(tmp_path, replay=True))
+    player._embed = None  # type: ignore[assignment,method-assign]  # it must not compute
+    assert player.embed_ids(rows) == plain and player.memo.hits == 1  # type: ignore[union-attr]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .memo import Memo, MemoPlace
+
 __all__ = ["EMBEDDING_MODEL_ID", "Embedder", "default_model_dir"]
 
 EMBEDDING_MODEL_ID = "all-minilm-l6-v2"
@@ -58,11 +60,14 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 class Embedder:
     """Sentence embeddings: unit-length 384-dimensional vectors, one per text."""
 
-    def __init__(self, model_dir: str | Path | None = None) -> None:
+    def __init__(self, model_dir: str | Path | None = None, memo: MemoPlace | None = None) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         folder = Path(model_dir or default_model_dir())
+        # in test runs, each embedding computed once (memo.py), by weights and code
+        weights = sorted((p.name, p.stat().st_size) for p in folder.glob("*.safetensors"))
+        self.memo = None if memo is None else Memo(memo, weights, ("embedder.py",))
         config = json.loads((folder / "config.json").read_text())
         self.max_tokens = json.loads((folder / "sentence_bert_config.json").read_text())[
             "max_seq_length"
@@ -99,6 +104,16 @@ class Embedder:
         width = max(len(r) for r in rows)
         if width > self.max_tokens:
             raise ValueError(f"an input is longer than {self.max_tokens} tokens")
+        if self.memo is None:
+            return self._embed(rows, width)
+        key = self.memo.key(rows)
+        vectors: list[list[float]] | None = self.memo.get(key)
+        if vectors is None:
+            vectors = self._embed(rows, width)
+            self.memo.put(key, vectors)
+        return vectors
+
+    def _embed(self, rows: list[list[int]], width: int) -> list[list[float]]:
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.float32)
         for row, tokens in enumerate(rows):

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .memo import CompletionMemo, MemoPlace
+from .memo import Memo, MemoPlace
 from .prefix import PromptCache, Slice
 from .stops import StopMatcher
 from .threads import ThreadBudget
@@ -130,7 +130,9 @@ class Engine:
         # computed: the second says how many prompt tokens a request finds cached. They are
         # one and the same unless answers are replayed from the memo.
         self._prompt_cache, self._shown_cache = caches[0], caches[-1]
-        self.memo = None if memo is None else CompletionMemo(memo, self.fingerprint, n_ctx)
+        # what decides tokens besides the request: the build's numbers, the code below
+        deciding = ("engine.py", "stops.py", "prefix.py")
+        self.memo = None if memo is None else Memo(memo, [self.fingerprint, n_ctx], deciding)
         self.busy_seconds, self.computed = 0.0, 0  # how long the model worked, on how many
 
     # -- text <-> tokens ---------------------------------------------------------------
@@ -161,7 +163,7 @@ class Engine:
     ) -> Iterator[Piece | Finish]:
         """Yield pieces of text as they are decided, then one `Finish`."""
         with self._lock:
-            key = self.memo.key(prompt, sampling) if self.memo is not None else None
+            key = self._memo_key(prompt, sampling)
             kept = self.memo.get(key) if self.memo is not None and key is not None else None
             if kept is not None:
                 yield from self._replay(prompt, kept, cancel)
@@ -179,6 +181,16 @@ class Engine:
             done = isinstance(finish, Finish) and finish.reason != "cancelled"
             if self.memo is not None and key is not None and done:
                 self.memo.put(key, [dataclasses.asdict(item) for item in items])
+
+    def _memo_key(self, prompt: list[int], sampling: Sampling) -> str | None:
+        """The memo's key for this request, or None when its tokens are not decided by it
+        alone (a temperature above 0 and no seed) or there is no memo."""
+        if self.memo is None or (sampling.temperature != 0 and sampling.seed is None):
+            return None
+        fields = dataclasses.asdict(sampling)
+        fields["logit_bias"] = sorted(sampling.logit_bias.items())
+        fields["stop"], fields["flagged"] = list(sampling.stop), list(sampling.flagged)
+        return self.memo.key([list(prompt), fields])
 
     def _replay(
         self, prompt: list[int], kept: list[dict[str, Any]], cancel: threading.Event | None

@@ -1,23 +1,24 @@
-"""Deterministic completions computed once: a switch for test runs, never on for a student.
+"""Deterministic answers computed once: a switch for test runs, never on for a student.
 
 A test run asks the sandbox much the same thing many times: nbval runs every notebook and
 solution, the exercises' known-wrong solutions repeat their solution's requests, and the
-provider matrix runs everything again on eight targets. A request at temperature 0 or with
-a seed always gives the same tokens on one engine, so with `LLMWIDGETS_SANDBOX_MEMO` set the
-sandbox keeps each such answer (its pieces of text, logprobs and finish) in a folder, and
+provider matrix runs everything again on seven profiles and a proxy. A completion at
+temperature 0 or with a seed, and any embedding, always comes out the same on one engine,
+so with `LLMWIDGETS_SANDBOX_MEMO` set the sandbox keeps each such answer in a folder, and
 with `replay:` answers the same request again from it, through the same streaming, usage
 and profile code as a computed answer:
 
     LLMWIDGETS_SANDBOX_MEMO=record:build/memo   # compute everything, keep what is kept
     LLMWIDGETS_SANDBOX_MEMO=replay:build/memo   # and answer from it what it holds
 
-- The key is everything that decides the tokens: the prompt's token ids, every field of
-  `Sampling` (temperature, top_p, penalties, seed, logit bias, stops, grammar, logprobs,
-  max_tokens, flagged words), the context size, the engine's fingerprint (its build's
-  numbers, `Engine.fingerprint`) and the engine's own code. A folder lives no longer than
-  the test run that made it (tools/run_tests.py starts each run with an empty one).
-- Nothing that is not deterministic is kept: a request at a temperature above 0 without a
-  seed is computed every time, and so is one that was cancelled or failed.
+- The key is everything that decides the answer: for a completion the prompt's token ids,
+  every field of `Sampling` (temperature, top_p, penalties, seed, logit bias, stops,
+  grammar, logprobs, max_tokens, flagged words), the context size and the engine's
+  fingerprint (its build's numbers, `Engine.fingerprint`); for embeddings the token ids;
+  and for both the code that computes them. A folder lives no longer than the test run
+  that made it (tools/run_tests.py starts each run with an empty one).
+- Nothing that is not deterministic is kept: a completion at a temperature above 0 without
+  a seed is computed every time, and so is one that was cancelled or failed.
 - What a replay cannot know, the engine still says: how many prompt tokens were cached is
   the engine's (`Engine.generate`), as if the answer had been computed. Only time differs:
   a replay streams at once, so outputs that time the model are recorded, never replayed.
@@ -25,7 +26,6 @@ and profile code as a computed answer:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -38,14 +38,7 @@ from .. import environment
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .engine import Sampling
-
-Record = dict[str, Any]  # a piece or a finish, as `dataclasses.asdict` gives it
-
-__all__ = ["CompletionMemo", "MemoPlace"]
-
-# The engine's code that decides tokens from a prompt and a `Sampling`.
-_DECIDING = ("engine.py", "stops.py", "prefix.py", "memo.py")
+__all__ = ["Memo", "MemoPlace"]
 
 
 @dataclass(frozen=True)
@@ -68,43 +61,37 @@ class MemoPlace:
         return cls(Path(folder), replay=mode == "replay")
 
 
-class CompletionMemo:
-    """Outputs of deterministic generations, by everything that decided them, in a folder
-    that several sandbox processes may share (each answer is one file, written whole)."""
+class Memo:
+    """Answers by a key of everything that decided them, in a folder that several sandbox
+    processes may share (each answer is one file, written whole)."""
 
-    def __init__(self, place: MemoPlace, fingerprint: str, n_ctx: int) -> None:
-        code = hashlib.sha256()
-        for name in _DECIDING:
-            code.update((Path(__file__).parent / name).read_bytes())
-        self._scope = (fingerprint, n_ctx, code.hexdigest())
+    def __init__(self, place: MemoPlace, scope: object, code: Sequence[str]) -> None:
+        digest = hashlib.sha256()
+        for name in (*code, "memo.py"):
+            digest.update((Path(__file__).parent / name).read_bytes())
+        self._scope = [scope, digest.hexdigest()]
         self.folder = place.folder
         self.replay = place.replay
         self.folder.mkdir(parents=True, exist_ok=True)
         self.hits = 0
 
-    def key(self, prompt: Sequence[int], sampling: Sampling) -> str | None:
-        """The request's key, or None when its tokens are not decided by it alone."""
-        if sampling.temperature != 0 and sampling.seed is None:
-            return None
-        fields = dataclasses.asdict(sampling)
-        fields["logit_bias"] = sorted(sampling.logit_bias.items())
-        fields["stop"], fields["flagged"] = list(sampling.stop), list(sampling.flagged)
-        text = json.dumps([self._scope, list(prompt), fields], sort_keys=True)
+    def key(self, request: object) -> str:
+        text = json.dumps([self._scope, request], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def get(self, key: str) -> list[Record] | None:
-        """The kept answer's records, when answers are replayed and this one was kept."""
+    def get(self, key: str) -> Any | None:
+        """The kept answer, when answers are replayed and this one was kept."""
         if not self.replay:
             return None
         try:
-            kept: list[Record] = json.loads((self.folder / f"{key}.json").read_text())
+            kept = json.loads((self.folder / f"{key}.json").read_text())
         except FileNotFoundError:
             return None
         self.hits += 1
         return kept
 
-    def put(self, key: str, records: Sequence[Record]) -> None:
+    def put(self, key: str, answer: Any) -> None:
         path = self.folder / f"{key}.json"
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(list(records)))
+        partial.write_text(json.dumps(answer))
         partial.replace(path)  # readers never see half an answer

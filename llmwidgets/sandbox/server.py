@@ -37,8 +37,9 @@ def serve(
     host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
     url = f"http://{host}:{bound}/v1"
 
-    engine = Engine(n_threads=n_threads, memo=MemoPlace.from_environment())
-    app = create_app(config, engine, Embedder())
+    memo = MemoPlace.from_environment()
+    engine = Engine(n_threads=n_threads, memo=memo)
+    app = create_app(config, engine, Embedder(memo=memo))
     if state_file is not None:
         _write_state(state_file, {"pid": os.getpid(), "url": url})
     print(f"llmwidgets sandbox serving at {url}", flush=True)

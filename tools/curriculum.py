@@ -371,6 +371,7 @@ def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[st
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT_S,
             kernel_manager_class=PatientKernelManager,
+            request_save_on_cell_execute=False,  # written once at the end (or on an error)
         )
     except Exception as exc:
         error = _error_line(exc)

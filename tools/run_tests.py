@@ -3,16 +3,17 @@ then one summary of what ran and where the minutes went.
 
     python tools/run_tests.py          # what `make test` runs once the venv is set up
 
-Five jobs, each writing its log under build/test-report/, each started as soon as what it
+Six jobs, each writing its log under build/test-report/, each started as soon as what it
 needs is done:
 
 - lint: ruff, ruff format, mypy;
-- nbval: every notebook and exercise solution, every output compared, on a sandbox that
-  records each deterministic answer it computes (`llmwidgets/sandbox/memo.py`);
+- notebooks and solutions: nbval on every notebook and exercise solution, every output
+  compared, on sandboxes that record each deterministic answer they compute
+  (`llmwidgets/sandbox/memo.py`);
 - tests: everything in tests/ but the exercises' notebook runs, on sandboxes that compute;
-- then, once nbval is done, the notebook runs that replay what nbval computed: exercises
-  (each student copy and known-wrong solution) and the provider matrix (every notebook and
-  solution on every profile and through LiteLLM's real proxy).
+- then the notebook runs that replay what nbval computed: exercises (each student copy and
+  known-wrong solution, once the solutions are done) and the provider matrix (every
+  notebook and solution on every profile and through LiteLLM's real proxy, once both are).
 
 Nothing is left out: the pytest runs add up to `pytest` with no arguments
 (tests/test_make.py checks it). nbval's notebooks are never replayed, since several of them
@@ -24,6 +25,7 @@ the slowest tests and notebook runs, and where the notebook runs' time went.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -67,25 +69,29 @@ def pytest(name: str, *paths: str, memo: str | None = None, **job: Any) -> Job:
 
 def jobs() -> list[Job]:
     checks = f"{PYTHON} -m ruff check . && {PYTHON} -m ruff format --check . && {PYTHON} -m mypy"
-    matrix = [PYTHON, "tools/curriculum.py", "matrix", "--check", "--workers", "3"]
+    matrix = [PYTHON, "tools/curriculum.py", "matrix", "--check", "--workers", "4"]
     return [
-        pytest("nbval", "notebooks", "exercises/solutions", memo="record"),
+        pytest("notebooks", "notebooks", memo="record"),
+        pytest("solutions", "exercises/solutions", memo="record"),
         pytest("tests", "tests", extra=("--ignore", EXERCISES)),
         Job("lint", ["sh", "-c", checks]),
-        pytest("exercises", EXERCISES, memo="replay", after=("nbval",)),
+        pytest("exercises", EXERCISES, memo="replay", after=("solutions",)),
         Job(
             "matrix",
             [*matrix, "--report", str(REPORT / "matrix.json")],
             {MEMO: f"replay:{REPORT / 'memo'}"},
-            after=("nbval",),
+            after=("notebooks", "solutions"),
         ),
     ]
 
 
-def run(todo: list[Job]) -> None:
+def run(todo: list[Job]) -> float:
     """Start each job once the jobs it comes after have ended; wait for all. A job's output
-    goes to its log; its CPU is counted from the kernel's accounts when it is reaped."""
+    goes to its log; its CPU is counted from the kernel's accounts when it is reaped.
+    Returns the CPU of processes whose parents left them (counted, not attributed)."""
     began = time.perf_counter()
+    orphans = 0.0
+    _adopt_orphans()
     running: dict[int, tuple[Job, Any, float]] = {}
     ended: set[str] = set()
     waiting = list(todo)
@@ -105,6 +111,7 @@ def run(todo: list[Job]) -> None:
             print(f"  {_clock(time.perf_counter() - began)}  {job.name} started", flush=True)
         pid, status, usage = os.wait4(-1, 0)
         if pid not in running:
+            orphans += usage.ru_utime + usage.ru_stime
             continue
         job, process, started = running.pop(pid)
         process.returncode = job.code = os.waitstatus_to_exitcode(status)
@@ -113,6 +120,17 @@ def run(todo: list[Job]) -> None:
         ended.add(job.name)
         mark = "ok" if job.code == 0 else f"FAILED ({job.code}): see {job.log.relative_to(ROOT)}"
         print(f"  {_clock(time.perf_counter() - began)}  {job.name} ended: {mark}", flush=True)
+    return orphans
+
+
+def _adopt_orphans() -> None:
+    """Become the reaper of processes our jobs' processes leave behind, as init would be: the
+    sandbox a notebook's kernel starts outlives the kernel, and its CPU is counted only by
+    whoever reaps it (Linux's PR_SET_CHILD_SUBREAPER; elsewhere, not counted)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,12 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     REPORT.mkdir(parents=True)
     began = time.perf_counter()
     done = jobs()
-    run(done)
+    orphans = run(done)
     failed = [job for job in done if job.code != 0]
     for job in failed:
         print(f"\n---- {job.name}: the end of {job.log.relative_to(ROOT)} ----")
         print("\n".join(job.log.read_text(errors="replace").splitlines()[-60:]))
-    summary = _summary(done, time.perf_counter() - began)
+    summary = _summary(done, time.perf_counter() - began, orphans)
     (REPORT / "summary.txt").write_text(summary)
     print("\n" + summary)
     return 1 if failed else 0
@@ -135,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 # -- the summary -------------------------------------------------------------------------
 
 
-def _summary(done: list[Job], seconds: float) -> str:
+def _summary(done: list[Job], seconds: float, orphans: float) -> str:
     cases = _junit_cases(done)
     outcomes = Counter(outcome for _, _, outcome in cases)
     wrong = sum(1 for name, _, outcome in cases if WRONG in name and outcome == "passed")
@@ -160,6 +178,10 @@ def _summary(done: list[Job], seconds: float) -> str:
         lines += [f"  sandbox     {line}" for line in matrix["sandbox"]]
     lines += ["", "  job         time           CPU (every process it started)"]
     lines += [f"  {job.name:<10}  {_clock(job.seconds)}  {_clock(job.cpu)}" for job in done]
+    lines.append(f"  {'and':<10}  {'':14}{_clock(orphans)}  (sandboxes kernels started)")
+    total = sum(job.cpu for job in done) + orphans
+    cores = f"({total / seconds:.2f} of the cores, on average)"
+    lines.append(f"  {'all':<10}  {_clock(seconds)}  {_clock(total)}  {cores}")
     lines += ["", "the 20 slowest tests:"]
     for name, took, _ in sorted(cases, key=lambda case: -case[1])[:20]:
         lines.append(f"  {took:6.1f} s  {name}")

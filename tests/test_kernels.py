@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
-from kernels import SERVER, ForkingKernelManager, ForkProvisioner  # tools/
+from kernels import SERVER, ForkedKernel, ForkingKernelManager, ForkProvisioner, fork_server
+from support.processes import running
 
 PROBE = """\
 import json, os, sys, threading
@@ -61,6 +64,7 @@ def test_a_forked_kernel_is_interrupted_and_shut_down_as_a_launched_one(run_note
     manager = ForkingKernelManager(kernel_name="python3")
     manager.start_kernel()
     assert isinstance(manager.provisioner, ForkProvisioner)
+    assert isinstance(manager.provisioner.process, ForkedKernel)
     client = manager.client()
     client.start_channels()
     try:
@@ -79,3 +83,39 @@ def test_a_forked_kernel_is_interrupted_and_shut_down_as_a_launched_one(run_note
     assert not manager.is_alive()
     with pytest.raises(ProcessLookupError):  # reaped by the fork server, not a zombie
         os.kill(pid, 0)
+
+
+def test_a_kernel_with_other_interpreter_settings_is_launched(run_notebook, tmp_path, monkeypatch):
+    """Python reads PYTHONPATH and the like as it starts: a fork has the server's, so such a
+    kernel is launched, and sees its own."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(extra))
+    manager = ForkingKernelManager(kernel_name="python3")
+    manager.start_kernel()
+    try:
+        assert isinstance(manager.provisioner, ForkProvisioner)
+        assert not isinstance(manager.provisioner.process, ForkedKernel)
+    finally:
+        manager.shutdown_kernel(now=True)
+    seen = probe(run_notebook, tmp_path, monkeypatch, forked=True)
+    assert str(extra) in seen["path"]
+
+
+def test_kernels_end_with_their_fork_server(run_notebook, monkeypatch):
+    """However the fork server ends (here SIGKILL, as a deadline ends a stuck run), its
+    kernels end too: none is left running on a CI machine."""
+    monkeypatch.delenv(SERVER)
+    with fork_server():
+        manager = ForkingKernelManager(kernel_name="python3")
+        manager.start_kernel()
+        kernel = manager.provisioner.process
+        assert isinstance(kernel, ForkedKernel)
+        server = int(Path(f"/proc/{kernel.pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        os.kill(server, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while running(kernel.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not running(kernel.pid), "a kernel outlived its fork server"
+        assert kernel.wait(10) == -signal.SIGKILL  # as ForkedKernel says when none can tell
+        manager.cleanup_resources()

@@ -58,6 +58,7 @@ PRELOAD = ("ipykernel.kernelapp", "openai", "llmwidgets", "matplotlib.pyplot")
 IN_A_KERNEL = ("pandas",)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 SERVER = "LLMWIDGETS_TEST_FORK_SERVER"  # the fork server's socket, for this process's kernels
+ANSWER_SECONDS = 60  # the fork server starts, or answers a request, within this or is stuck
 
 
 # -- patient channels --------------------------------------------------------------------
@@ -140,11 +141,14 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         self.server = server
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-        if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:  # another kernel
-            return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
-        self.process = ForkedKernel.ask(self.server, cmd[3:], env, cwd)
+        forked = None
+        if cmd[:3] == [sys.executable, "-m", "ipykernel_launcher"]:  # not another kernel
+            forked = ForkedKernel.ask(self.server, cmd[3:], env, cwd)
+        if forked is None:  # started as usual
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = forked
         self.pid = self.pgid = self.process.pid  # a session of its own: its group is its pid
         self.cwd = cwd
         return self.connection_info
@@ -162,12 +166,24 @@ class ForkedKernel:
         self._connection = connection
 
     @classmethod
-    def ask(cls, server: str, args: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
+    def ask(
+        cls, server: str, args: list[str], env: dict[str, str], cwd: str
+    ) -> ForkedKernel | None:
+        """A kernel forked for this request; None when the fork server cannot make it as a
+        launched kernel would be (an interpreter setting that differs from its own)."""
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(ANSWER_SECONDS)  # a stuck server fails the start, never hangs it
         connection.connect(server)
         request = {"args": args, "env": env, "cwd": cwd}
         connection.sendall(json.dumps(request).encode() + b"\n")
-        return cls(int(_read_line(connection)), connection)
+        answer = _read_line(connection)
+        if not answer.isdigit():
+            connection.close()
+            if answer == "launch":
+                return None
+            raise RuntimeError(f"the kernel fork server did not fork a kernel: {answer!r}")
+        connection.settimeout(None)  # from now on, waited on with select()
+        return cls(int(answer), connection)
 
     def poll(self) -> int | None:
         return self.returncode if self.returncode is not None else self._wait(0)
@@ -227,7 +243,8 @@ def fork_server() -> Iterator[str]:
             start_new_session=True,  # Ctrl-C reaches it through us, not twice
         )
         assert process.stdout is not None
-        ready = process.stdout.readline().decode().strip()
+        started = select.select([process.stdout], [], [], ANSWER_SECONDS)[0]
+        ready = process.stdout.readline().decode().strip() if started else "(no answer)"
         if ready != "ready":
             process.kill()
             process.wait()
@@ -238,7 +255,7 @@ def fork_server() -> Iterator[str]:
             yield address
         finally:
             del os.environ[SERVER]
-            process.terminate()  # its kernels notice their parent gone and exit
+            process.terminate()  # it stops its kernels, which also die with it
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
@@ -257,6 +274,8 @@ def serve(address: str) -> None:
     listener.listen(64)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     parent = os.getppid()
+    parent_of_kernels = os.getpid()
+    interpreter = _interpreter_settings(dict(os.environ))
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     kernels: dict[int, socket.socket] = {}
@@ -270,7 +289,18 @@ def serve(address: str) -> None:
         while os.getppid() == parent:  # the process that started us is gone: so are we
             if selector.select(timeout=0.05):
                 connection, _ = listener.accept()
-                request = json.loads(_read_line(connection))
+                connection.settimeout(ANSWER_SECONDS)  # a client that never writes is dropped
+                try:
+                    request = json.loads(_read_line(connection))
+                except (OSError, ValueError):
+                    connection.close()
+                    continue
+                if _interpreter_settings(request["env"]) != interpreter:
+                    # PYTHONPATH, PYTHONHASHSEED, ...: read at start-up, so only a launch has them
+                    with contextlib.suppress(OSError):
+                        connection.sendall(b"launch\n")
+                    connection.close()
+                    continue
                 pid = os.fork()
                 if pid == 0:
                     selector.close()
@@ -278,9 +308,10 @@ def serve(address: str) -> None:
                     for other in kernels.values():
                         other.close()
                     connection.close()
-                    _become_kernel(request)
+                    _become_kernel(request, server=parent_of_kernels)
                 kernels[pid] = connection
-                connection.sendall(f"{pid}\n".encode())
+                with contextlib.suppress(OSError):
+                    connection.sendall(f"{pid}\n".encode())
             _reap(kernels)
     finally:
         for pid in kernels:
@@ -325,12 +356,18 @@ def _reap(kernels: dict[int, socket.socket]) -> None:
             connection.close()
 
 
-def _become_kernel(request: dict[str, Any]) -> None:
+def _interpreter_settings(env: dict[str, str]) -> dict[str, str]:
+    """The environment Python reads when it starts: a forked kernel has the server's."""
+    return {name: value for name, value in env.items() if name.startswith("PYTHON")}
+
+
+def _become_kernel(request: dict[str, Any], server: int) -> None:
     """In the forked child: become `python -m ipykernel_launcher ARGS` started in `cwd`
     with `env`, as jupyter_client would have started it. Never returns."""
     code = 1
     try:
         os.setsid()
+        _die_with(server)
         for signum in (signal.SIGTERM, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -353,6 +390,17 @@ def _become_kernel(request: dict[str, Any]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """A kernel gets SIGTERM when the fork server ends, however it ends (Linux's
+    PR_SET_PDEATHSIG; elsewhere the server's own cleanup stops its kernels)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the line above: nobody would say so
+        os._exit(1)
 
 
 def _reseed() -> None:

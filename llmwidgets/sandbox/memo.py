@@ -21,7 +21,10 @@ and profile code as a computed answer:
   a seed is computed every time, and so is one that was cancelled or failed.
 - What a replay cannot know, the engine still says: how many prompt tokens were cached is
   the engine's (`Engine.generate`), as if the answer had been computed. Only time differs:
-  a replay streams at once, so outputs that time the model are recorded, never replayed.
+  a replay streams at once. So nbval, which compares outputs that time the model, only
+  records; the runs that replay (the exercises', the matrix) compare no timed output.
+- A cancelled replay reports the pieces it sent as its completion tokens; a computed answer
+  counts tokens, and a piece is one token or a few (a character split across tokens).
 """
 
 from __future__ import annotations

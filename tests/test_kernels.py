@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
-from kernels import SERVER, ForkedKernel, ForkingKernelManager, ForkProvisioner, fork_server
-from support.processes import running
+from kernels import (
+    REQUEST_SECONDS,
+    SERVER,
+    ForkedKernel,
+    ForkingKernelManager,
+    ForkProvisioner,
+    fork_server,
+)
+from support.processes import gone, parent_of
 
 PROBE = """\
 import json, os, sys, threading
@@ -111,11 +118,29 @@ def test_kernels_end_with_their_fork_server(run_notebook, monkeypatch):
         manager.start_kernel()
         kernel = manager.provisioner.process
         assert isinstance(kernel, ForkedKernel)
-        server = int(Path(f"/proc/{kernel.pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        os.kill(server, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while running(kernel.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not running(kernel.pid), "a kernel outlived its fork server"
+        os.kill(parent_of(kernel.pid), signal.SIGKILL)  # the fork server
+        assert gone(kernel.pid), "a kernel outlived its fork server"
         assert kernel.wait(10) == -signal.SIGKILL  # as ForkedKernel says when none can tell
         manager.cleanup_resources()
+
+
+def test_a_bad_client_holds_up_no_kernel(run_notebook):
+    """A request that is not one is dropped, and a client that never writes is dropped after
+    a few seconds: the fork server goes on forking for the others."""
+    with (
+        socket.socket(socket.AF_UNIX) as garbage,
+        socket.socket(socket.AF_UNIX) as silent,
+    ):
+        garbage.settimeout(10)
+        garbage.connect(os.environ[SERVER])
+        garbage.sendall(b'{"args": []}\n')
+        assert garbage.recv(1) == b""  # closed, no kernel
+        silent.connect(os.environ[SERVER])  # and says nothing
+        manager = ForkingKernelManager(kernel_name="python3")
+        started = time.monotonic()
+        manager.start_kernel()
+        try:
+            assert isinstance(manager.provisioner.process, ForkedKernel)
+            assert time.monotonic() - started < REQUEST_SECONDS + 10
+        finally:
+            manager.shutdown_kernel(now=True)

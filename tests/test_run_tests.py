@@ -1,56 +1,111 @@
 """tools/run_tests.py stops a stuck job whole: the job, and what it started in a session of
 its own (as a notebook's kernel starts a sandbox), so a hang costs its deadline, not CI's
-90 minutes, and leaves nothing running."""
+90 minutes, and leaves nothing running. The same when the run itself is stopped."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from support.processes import running
+from support.processes import gone
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A job that starts a process in a session of its own, says its pid, and never ends.
+# A job that starts a process in a session of its own, says its pid, and never ends; with
+# `stubborn`, it ignores SIGINT and SIGTERM, as a hung extension might.
 STUCK = """
-import subprocess, sys, time
+import signal, subprocess, sys, time
+if "stubborn" in sys.argv:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
                            start_new_session=True)
 print(sleeper.pid, flush=True)
 time.sleep(600)
 """
 
-# The driver, on that one job, with a deadline of a second (in a process of its own: it
-# becomes the reaper of what its jobs leave behind).
+# The driver on jobs of our own (in a process of its own: it becomes the reaper of what
+# its jobs leave behind), each job's state printed at the end.
 DRIVER = """
 import json, sys
 from pathlib import Path
 import run_tests
-run_tests.REPORT = Path(sys.argv[1])
-job = run_tests.Job("stuck", [sys.executable, "-c", sys.argv[2]])
-run_tests.run([job], deadline=1.0)
-print(json.dumps({"code": job.code, "seconds": job.seconds}))
+report, deadline, stuck, *how = sys.argv[1:]
+run_tests.REPORT = Path(report)
+run_tests.GRACE_S = 1.0
+jobs = [
+    run_tests.Job("stuck", [sys.executable, "-c", stuck, *how]),
+    run_tests.Job("fails", [sys.executable, "-c", "raise SystemExit(3)"]),
+    run_tests.Job("after", [sys.executable, "-c", "pass"], after=("fails",)),
+]
+try:
+    run_tests.run(jobs, deadline=float(deadline))
+finally:
+    print(json.dumps({job.name: vars(job) | {"passed": job.passed} for job in jobs}, default=str))
 """
+
+
+def driver(report: Path, deadline: float, *how: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(report), str(deadline), STUCK, *how],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def sleeper_of(report: Path, timeout: float = 30) -> int:
+    """The pid the stuck job printed, once it has."""
+    log = report / "stuck.log"
+    deadline = time.monotonic() + timeout
+    while not (log.exists() and log.read_text().strip()):
+        assert time.monotonic() < deadline, "the stuck job never started its sleeper"
+        time.sleep(0.05)
+    return int(log.read_text().split()[0])
+
+
+def outcome(process: subprocess.Popen[str]) -> dict:
+    out, err = process.communicate(timeout=60)
+    return json.loads(out.splitlines()[-1]) | {"said": out, "stderr": err}
 
 
 def test_a_job_past_its_deadline_is_stopped_with_what_it_started(tmp_path: Path) -> None:
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(tmp_path), STUCK],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.splitlines()[-1])
-    assert result["code"] == -15  # stopped by SIGTERM, not ended by itself
-    assert 1.0 <= result["seconds"] < 15 and time.monotonic() - started < 30
-    assert "ran past" in done.stdout
-    sleeper = int((tmp_path / "stuck.log").read_text().split()[0])
-    assert not running(sleeper), "the job's own-session process was left running"
+    result = outcome(driver(tmp_path, 5))
+    stuck = result["stuck"]
+    assert stuck["stopped"] and not stuck["passed"]
+    assert stuck["code"] != 0 and stuck["signalled"] == 0  # SIGINT was enough
+    assert 5 <= stuck["seconds"] < 20 and time.monotonic() - started < 40
+    assert "ran past" in result["said"]
+    assert gone(sleeper_of(tmp_path)), "the job's own-session process was left running"
+
+
+def test_a_job_that_ignores_sigint_and_sigterm_is_killed(tmp_path: Path) -> None:
+    result = outcome(driver(tmp_path, 3, "stubborn"))
+    stuck = result["stuck"]
+    assert stuck["signalled"] == 2 and stuck["code"] == -signal.SIGKILL
+    assert gone(sleeper_of(tmp_path))
+
+
+def test_a_job_whose_prerequisite_failed_is_not_run(tmp_path: Path) -> None:
+    result = outcome(driver(tmp_path, 2))
+    assert result["fails"]["code"] == 3
+    assert result["after"]["code"] is None and result["after"]["skipped"] == "fails failed"
+    assert not (tmp_path / "after.log").exists()
+
+
+def test_stopping_the_run_stops_its_jobs_and_what_they_started(tmp_path: Path) -> None:
+    """CI's own limit, or Ctrl-C: SIGTERM to the driver ends every job, and their leftovers."""
+    run = driver(tmp_path, 600)
+    sleeper = sleeper_of(tmp_path)
+    run.send_signal(signal.SIGTERM)
+    result = outcome(run)
+    assert run.returncode != 0 and result["stuck"]["code"] not in (None, 0)
+    assert gone(sleeper), "a job's own-session process outlived the run"

@@ -59,6 +59,7 @@ IN_A_KERNEL = ("pandas",)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 SERVER = "LLMWIDGETS_TEST_FORK_SERVER"  # the fork server's socket, for this process's kernels
 ANSWER_SECONDS = 60  # the fork server starts, or answers a request, within this or is stuck
+REQUEST_SECONDS = 5  # a client writes its one-line request at once, or is dropped
 
 
 # -- patient channels --------------------------------------------------------------------
@@ -173,10 +174,14 @@ class ForkedKernel:
         launched kernel would be (an interpreter setting that differs from its own)."""
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.settimeout(ANSWER_SECONDS)  # a stuck server fails the start, never hangs it
-        connection.connect(server)
-        request = {"args": args, "env": env, "cwd": cwd}
-        connection.sendall(json.dumps(request).encode() + b"\n")
-        answer = _read_line(connection)
+        try:
+            connection.connect(server)
+            request = {"args": args, "env": env, "cwd": cwd}
+            connection.sendall(json.dumps(request).encode() + b"\n")
+            answer = _read_line(connection)
+        except BaseException:
+            connection.close()
+            raise
         if not answer.isdigit():
             connection.close()
             if answer == "launch":
@@ -289,13 +294,16 @@ def serve(address: str) -> None:
         while os.getppid() == parent:  # the process that started us is gone: so are we
             if selector.select(timeout=0.05):
                 connection, _ = listener.accept()
-                connection.settimeout(ANSWER_SECONDS)  # a client that never writes is dropped
+                connection.settimeout(REQUEST_SECONDS)  # one silent client holds up no other
                 try:
                     request = json.loads(_read_line(connection))
-                except (OSError, ValueError):
+                    if {"args", "env", "cwd"} - set(request):  # all there, before a fork
+                        raise ValueError(f"not a kernel request: {request!r}")
+                    settings = _interpreter_settings(request["env"])
+                except (OSError, ValueError, TypeError, AttributeError):
                     connection.close()
                     continue
-                if _interpreter_settings(request["env"]) != interpreter:
+                if settings != interpreter:
                     # PYTHONPATH, PYTHONHASHSEED, ...: read at start-up, so only a launch has them
                     with contextlib.suppress(OSError):
                         connection.sendall(b"launch\n")

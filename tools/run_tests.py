@@ -22,8 +22,10 @@ notebook runs per target and known-wrong solutions rejected, with each job's tim
 the slowest tests and notebook runs, and where the notebook runs' time went.
 
 Nothing hangs: a test has two minutes (pytest-timeout), a matrix cell two; a job has
-`--deadline` minutes, after which it is stopped with every process it started, as they all
-are when the run is interrupted (Ctrl-C, or CI's own time running out).
+`--deadline` minutes, after which it is stopped (SIGINT, so that pytest says where it was,
+then SIGTERM, then SIGKILL) with every process it started, as they all are when the run is
+interrupted (Ctrl-C, or CI's own time running out). A job whose prerequisite failed is not
+run: it would replay a partial memo and compute the rest, for nothing.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ REPORT = ROOT / "build" / "test-report"
 PYTHON = sys.executable
 EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
-DEADLINE_MINUTES = 40  # a job takes at most 10 on 2 cores; 4 times that is stuck
+DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
+GRACE_S = 10.0  # from SIGINT to SIGTERM, and from SIGTERM to SIGKILL
 
 
 @dataclass
@@ -61,7 +64,14 @@ class Job:
     after: tuple[str, ...] = ()  # jobs that must end first
     seconds: float = 0.0
     cpu: float = 0.0  # seconds of CPU, its own and its processes' (the engine, kernels, ...)
-    code: int | None = None
+    code: int | None = None  # its exit status; None when it did not run
+    stopped: bool = False  # stopped at its deadline
+    signalled: int = -1  # how far it was stopped: 0 SIGINT, 1 SIGTERM, 2 SIGKILL
+    skipped: str = ""  # why it did not run (a job it needs failed)
+
+    @property
+    def passed(self) -> bool:
+        return self.code == 0 and not self.stopped
 
     @property
     def log(self) -> Path:
@@ -99,64 +109,134 @@ def jobs() -> list[Job]:
 
 
 def run(todo: list[Job], deadline: float) -> float:
-    """Start each job once the jobs it comes after have ended; wait for all, stopping any
-    that runs past `deadline` seconds. A job's output goes to its log; its CPU is counted
-    from the kernel's accounts when it is reaped. Returns the CPU of processes whose
+    """Start each job once the jobs it comes after have ended well; wait for all, stopping
+    any that runs past `deadline` seconds. A job's output goes to its log; its CPU is
+    counted from the kernel's accounts when it is reaped. Returns the CPU of processes whose
     parents left them (counted, not attributed)."""
-    began = time.perf_counter()
-    orphans = 0.0
-    _adopt_orphans()
-    running: dict[int, tuple[Job, subprocess.Popen[bytes], float]] = {}
-    ended: set[str] = set()
-    waiting = list(todo)
+    runner = _Runner(deadline)
+    # Stopped from outside (CI's own limit), we stop our jobs too, as on Ctrl-C.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        while waiting or running:
+        runner.run(todo)
+    finally:  # ended, or interrupted: nothing we started goes on
+        runner.stop_all()
+        signal.signal(signal.SIGTERM, previous)
+    return runner.orphans
+
+
+class _Runner:
+    """The jobs running, as a process group each, and what they left behind."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.began = time.perf_counter()
+        self.orphans = 0.0  # CPU of processes adopted and reaped
+        self.running: dict[int, tuple[Job, subprocess.Popen[bytes], float]] = {}
+        _become_reaper()
+
+    def run(self, todo: list[Job]) -> None:
+        waiting, ended = list(todo), set()
+        while waiting or self.running:
             for job in [j for j in waiting if set(j.after) <= ended]:
                 waiting.remove(job)
-                with job.log.open("wb") as handle:
-                    process = subprocess.Popen(
-                        job.command,
-                        cwd=ROOT,
-                        stdout=handle,
-                        stderr=subprocess.STDOUT,
-                        env={**os.environ, **job.env},
-                        start_new_session=True,  # a group of its own, to stop it whole
-                    )
-                running[process.pid] = (job, process, time.perf_counter())
-                print(f"  {_clock(time.perf_counter() - began)}  {job.name} started", flush=True)
-            pid, status, usage = os.wait4(-1, os.WNOHANG)
-            if pid == 0:  # nothing ended: is anything past its deadline?
-                for job, process, started in running.values():
-                    late = time.perf_counter() - started - deadline
-                    if late > 0 and job.code is None:
-                        job.code = -signal.SIGTERM
-                        print(f"  {job.name} ran past {deadline / 60:.0f} min: stopped", flush=True)
-                    if late > 0:  # SIGTERM to its group, SIGKILL to what is left 10 s later
-                        _signal(process, signal.SIGTERM if late < 10 else signal.SIGKILL)
-                time.sleep(0.5)
+                failed = [j.name for j in todo if j.name in job.after and not j.passed]
+                if failed:  # what it needs is not there: say so, spend no time on it
+                    job.skipped = f"{' and '.join(failed)} failed"
+                    ended.add(job.name)
+                    self._say(f"{job.name} not run: {job.skipped}")
+                else:
+                    self._start(job)
+            ended |= self._reap(wait=0.5)
+            self._enforce_deadline()
+
+    def _start(self, job: Job) -> None:
+        with job.log.open("wb") as handle:
+            process = subprocess.Popen(
+                job.command,
+                cwd=ROOT,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **job.env},
+                start_new_session=True,  # a group of its own, to stop it whole
+                preexec_fn=_die_with_us,
+            )
+        self.running[process.pid] = (job, process, time.perf_counter())
+        self._say(f"{job.name} started")
+
+    def _reap(self, wait: float) -> set[str]:
+        """The names of the jobs that ended within `wait` seconds (adopted processes that
+        ended are counted in `orphans`)."""
+        ended: set[str] = set()
+        until = time.monotonic() + wait
+        while not ended and time.monotonic() < until:
+            try:
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid == 0:
+                time.sleep(0.05)
                 continue
-            if pid not in running:
-                orphans += usage.ru_utime + usage.ru_stime
+            cpu = usage.ru_utime + usage.ru_stime
+            if pid not in self.running:
+                self.orphans += cpu
                 continue
-            job, process, started = running.pop(pid)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            job.code = process.returncode if job.code is None else job.code
-            job.seconds = time.perf_counter() - started
-            job.cpu = usage.ru_utime + usage.ru_stime
+            job, process, started = self.running.pop(pid)
+            process.returncode = job.code = os.waitstatus_to_exitcode(status)
+            job.seconds, job.cpu = time.perf_counter() - started, cpu
             ended.add(job.name)
             log = os.path.relpath(job.log, ROOT)
-            mark = "ok" if job.code == 0 else f"FAILED ({job.code}): see {log}"
-            print(f"  {_clock(time.perf_counter() - began)}  {job.name} ended: {mark}", flush=True)
-    finally:  # interrupted (Ctrl-C, SIGTERM): nothing we started goes on without us
-        for _, process, _ in running.values():
+            why = "stopped at its deadline" if job.stopped else f"exit {job.code}"
+            self._say(f"{job.name} ended: " + ("ok" if job.passed else f"FAILED ({why}): {log}"))
+        return ended
+
+    def _enforce_deadline(self) -> None:
+        """Past its deadline, a job's group gets SIGINT (pytest then tears down and says
+        where it was), SIGTERM `GRACE_S` later, SIGKILL after as long again."""
+        for job, process, started in self.running.values():
+            late = time.perf_counter() - started - self.deadline
+            if late <= 0:
+                continue
+            if not job.stopped:
+                self._say(f"{job.name} ran past {self.deadline / 60:.0f} min: stopping it")
+            job.stopped = True
+            stage = min(2, int(late // GRACE_S))
+            if stage != job.signalled:
+                job.signalled = stage
+                _signal(process, (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)[stage])
+
+    def stop_all(self) -> None:
+        """The jobs still running (interrupted), then whatever they left: SIGTERM, and
+        SIGKILL to what is left `GRACE_S` later."""
+        for _, process, _ in self.running.values():
             _signal(process, signal.SIGTERM)
-        for _, process, _ in running.values():
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                _signal(process, signal.SIGKILL)
-        _stop_adopted()
-    return orphans
+        until = time.monotonic() + GRACE_S
+        while self.running and time.monotonic() < until:
+            self._reap(wait=0.1)
+        for _, process, _ in self.running.values():
+            _signal(process, signal.SIGKILL)
+        self._stop_adopted()
+
+    def _stop_adopted(self) -> None:
+        """Stop what the jobs left running, as their reaper: a sandbox whose test run was
+        stopped before it could stop it. Adopted as their parents end (a kernel ends a moment
+        after its fork server), so looked for until none has come for a second."""
+        signalled: dict[int, float] = {}
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < 1.0:
+            self._reap(wait=0.1)
+            left = _adopted()
+            if left:
+                quiet_since = time.monotonic()
+            for pid in left:
+                if pid not in signalled:
+                    self._say(f"stopping process {pid}, left running by a job")
+                first = signalled.setdefault(pid, time.monotonic())
+                late = time.monotonic() - first > GRACE_S
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL if late else signal.SIGTERM)
+
+    def _say(self, what: str) -> None:
+        print(f"  {_clock(time.perf_counter() - self.began)}  {what}", flush=True)
 
 
 def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
@@ -166,26 +246,36 @@ def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
-def _stop_adopted() -> None:
-    """Stop what our jobs left running (a sandbox whose test run was stopped before it could
-    stop it): as their reaper, they are our children now."""
-    mine = str(os.getpid())
+def _adopted() -> list[int]:
+    """Our children that are not jobs: processes the jobs' processes left, still running."""
+    mine, found = str(os.getpid()), []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError):
             state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
             if parent == mine and state != "Z":
-                os.kill(int(stat.parent.name), signal.SIGTERM)
-                print(f"  stopped process {stat.parent.name}, left running by a job", flush=True)
+                found.append(int(stat.parent.name))
+    return found
 
 
-def _adopt_orphans() -> None:
-    """Become the reaper of processes our jobs' processes leave behind, as init would be: the
-    sandbox a notebook's kernel starts outlives the kernel, and its CPU is counted only by
-    whoever reaps it (Linux's PR_SET_CHILD_SUBREAPER; elsewhere, not counted)."""
+def _prctl(option: int, value: int) -> None:
+    """Linux's prctl(2); elsewhere nothing (no reaping of orphans, no death signal)."""
     import ctypes
 
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
+def _become_reaper() -> None:
+    """Become the reaper of processes our jobs' processes leave behind, as init would be: the
+    sandbox a notebook's kernel starts outlives the kernel, and its CPU is counted only by
+    whoever reaps it."""
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+
+def _die_with_us() -> None:
+    """In a job, before it starts: SIGTERM when this driver ends, however it ends (SIGKILL
+    included), so no job outlives the run."""
+    _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,13 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     shutil.rmtree(REPORT, ignore_errors=True)
     REPORT.mkdir(parents=True)
-    # CI stopping us (SIGTERM) stops our jobs too, as Ctrl-C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.perf_counter()
     done = jobs()
     orphans = run(done, options.deadline * 60)
-    failed = [job for job in done if job.code != 0]
-    for job in failed:
+    failed = [job for job in done if not job.passed]
+    for job in [job for job in failed if not job.skipped]:
         print(f"\n---- {job.name}: the end of {os.path.relpath(job.log, ROOT)} ----")
         print("\n".join(job.log.read_text(errors="replace").splitlines()[-60:]))
     summary = _summary(done, time.perf_counter() - began, orphans)
@@ -218,7 +306,7 @@ def _summary(done: list[Job], seconds: float, orphans: float) -> str:
     wrong = sum(1 for name, _, outcome in cases if WRONG in name and outcome == "passed")
     nbval = {name.split("::")[0] for name, _, _ in cases if ".ipynb::" in name}
     matrix = _matrix()
-    verdict = "passed" if all(job.code == 0 for job in done) else "FAILED"
+    verdict = "passed" if all(job.passed for job in done) else "FAILED"
     lines = [
         f"make test {verdict} in {_clock(seconds)}",
         "",
@@ -236,7 +324,13 @@ def _summary(done: list[Job], seconds: float, orphans: float) -> str:
         )
         lines += [f"  sandbox     {line}" for line in matrix["sandbox"]]
     lines += ["", "  job         time           CPU (every process it started)"]
-    lines += [f"  {job.name:<10}  {_clock(job.seconds)}  {_clock(job.cpu)}" for job in done]
+    lines += [
+        f"  {job.name:<10}  not run: {job.skipped}"
+        if job.skipped
+        else f"  {job.name:<10}  {_clock(job.seconds)}  {_clock(job.cpu)}"
+        + ("  (stopped at its deadline)" if job.stopped else "")
+        for job in done
+    ]
     lines.append(f"  {'and':<10}  {'':14}{_clock(orphans)}  (sandboxes kernels started)")
     total = sum(job.cpu for job in done) + orphans
     cores = f"({total / seconds:.2f} of the cores, on average)"

@@ -41,8 +41,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
-# llama.cpp is built again when its pin or how it is built changes (a venv made before
-# keeps a build for another CPU target otherwise, whose numbers are not the outputs').
+# llama.cpp is built again when its pin or tools/llama_cpp_sandbox.cmake changes (a venv
+# made before would keep a build for another CPU target, whose numbers are not the outputs').
+# Other CMAKE_ARGS of your own need `make clean setup`.
 LLAMA_BUILT := $(VENV)/.built-$(subst ==,-,$(LLAMA_PIN))
 $(LLAMA_BUILT): tools/llama_cpp_sandbox.cmake | $(BIN)/python
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $$CMAKE_ARGS" \

@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(
             item.add_marker("sandbox")
             item.add_marker("kernel")
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
-            # JupyterLab, JupyterHub or LiteLLM's proxy to start first: 5 minutes, not 2
+            # a sandbox, JupyterLab, JupyterHub or LiteLLM's proxy to start first: 5 minutes
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
         live = item.get_closest_marker("live")
         if live is not None:  # `@pytest.mark.live("groq")`: only where GROQ_API_KEY is set

@@ -10,10 +10,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def dry_run(target: str) -> list[str]:
+    return dry_run_with(target)
+
+
+def dry_run_with(*arguments: str) -> list[str]:
     # CI runs this inside `make test`: the outer make's settings must not leak in.
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     done = subprocess.run(
-        ["make", "-n", "--no-print-directory", target],
+        ["make", "-n", "--no-print-directory", *arguments],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -62,3 +66,10 @@ def test_the_drivers_pytest_runs_add_up_to_the_whole_suite() -> None:
     assert set(config["ini_options"]["testpaths"]) <= ran
     assert ignored <= ran
     assert not any(a in ("-m", "-k") for c in runs for a in c[c.index("pytest") :])
+
+
+def test_llama_cpp_is_built_again_when_its_build_file_changes() -> None:
+    """A venv made before keeps a llama.cpp built another way unless make sees the change."""
+    changed = dry_run_with("-W", "tools/llama_cpp_sandbox.cmake", ".venv/.installed")
+    assert any("--force-reinstall" in line and "llama-cpp-python" in line for line in changed)
+    assert any("CMAKE_ARGS=" in line and "llama_cpp_sandbox.cmake" in line for line in changed)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .errors import LLMWidgetsError
 from .tokens import count_message_tokens
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ __all__ = ["ContextOverflow", "Conversation", "Fit"]
 Message = dict[str, Any]
 
 
-class ContextOverflow(ValueError):
+class ContextOverflow(LLMWidgetsError, ValueError):
     """The newest message alone does not fit in the prompt budget."""
 
 

@@ -3,7 +3,12 @@
 LLMWidgetsError
 ├── UnknownProviderError (also ValueError)
 ├── MissingKeyError      (also ValueError)
-└── BudgetExceededError  (a call refused before it was sent)
+├── BudgetExceededError  (a call refused before it was sent)
+├── ContextOverflow      (also ValueError; `conversation.py`: the newest message alone
+│                         does not fit the prompt budget)
+└── NotSolved            (`checks`: an exercise still holds its placeholder)
+
+The last two live beside the code that raises them; `except LLMWidgetsError` catches them.
 """
 
 from __future__ import annotations

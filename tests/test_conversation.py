@@ -8,6 +8,7 @@ import openai
 import pytest
 
 from llmwidgets.conversation import ContextOverflow, Conversation
+from llmwidgets.errors import LLMWidgetsError
 from llmwidgets.tokens import count_message_tokens
 
 
@@ -64,8 +65,10 @@ def test_a_tool_result_never_goes_without_its_call():
 
 def test_the_newest_question_is_refused_before_sending_when_it_alone_overflows():
     talk = chat_of(1, context_window=200, max_reply_tokens=50)
-    with pytest.raises(ContextOverflow, match="prompt tokens"):
+    with pytest.raises(ContextOverflow, match="prompt tokens") as raised:
         talk.prompt("word " * 500)
+    # one of llmwidgets' own errors, and a ValueError as before
+    assert isinstance(raised.value, LLMWidgetsError) and isinstance(raised.value, ValueError)
 
 
 def test_without_a_new_message_the_last_turn_is_the_question_and_stays():

@@ -67,3 +67,18 @@ def test_a_check_prints_its_line_and_returns_nothing(capsys) -> None:
 
     assert checks.model_list(...) is None
     assert capsys.readouterr().out.startswith("✗ model list: not solved yet")
+
+
+def test_a_strict_check_raises_one_of_llmwidgets_errors_on_a_placeholder() -> None:
+    """Reference solutions run checks strictly: a placeholder left in raises `NotSolved`,
+    which `except LLMWidgetsError` catches as it catches every error llmwidgets raises."""
+    from llmwidgets import checks
+    from llmwidgets.errors import LLMWidgetsError
+
+    checks.strict()
+    try:
+        with pytest.raises(LLMWidgetsError, match=r"still `\.\.\.`") as raised:
+            checks.model_list(...)
+    finally:
+        checks.strict(False)
+    assert isinstance(raised.value, checks.NotSolved)

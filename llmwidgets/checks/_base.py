@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
+from ..errors import LLMWidgetsError
 from ..recording import Exchange, Recording, record
 
 __all__ = [
@@ -26,7 +27,7 @@ P = ParamSpec("P")
 ClientT = TypeVar("ClientT")
 
 
-class NotSolved(Exception):
+class NotSolved(LLMWidgetsError):
     """The exercise still holds its placeholder."""
 
 

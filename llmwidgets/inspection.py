@@ -10,7 +10,7 @@ and reads the hook lists again for each request. So a dispatcher is added to tho
 once per HTTP client, and does nothing (one ContextVar lookup) unless a `Watch` of that
 client is open in the current context. A context, not a flag: a task started inside the
 block (a stream cell's) is still watched when it runs, another thread or a call after the
-block is not. The async twin a widget streams with (`client.async_twin`) is linked to the
+block is not. The async twin a widget streams with (`twins.async_twin`) is linked to the
 client it was made from, so watching one watches both. Nothing here speaks HTTP: the SDK
 does, retries included (each one is a request of its own, numbered by the SDK's
 `x-stainless-retry-count` header), and we note what passes.

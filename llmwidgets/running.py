@@ -25,11 +25,12 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .client import async_twin, provider_id_of
+from .client import provider_id_of
 from .errors import describe_error
 from .redaction import register_key
 from .streaming import StreamAccumulator
 from .throttle import Throttle
+from .twins import async_twin
 from .usage import billed_cost
 
 if TYPE_CHECKING:

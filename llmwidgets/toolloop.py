@@ -25,11 +25,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .client import close_twin
 from .errors import describe_error
 from .redaction import redact
 from .running import Reply, StreamRun
 from .structured import JSONCheck, check_calls, schemas_for
+from .twins import close_twin
 
 if TYPE_CHECKING:
     import openai

@@ -9,7 +9,7 @@ import pytest
 from support.loopback import LoopbackServer
 
 from llmwidgets import PRESETS, LLMWidgetsError, aconnect, connect, provider_of
-from llmwidgets.client import async_twin
+from llmwidgets.twins import async_twin
 
 PATHS = {
     "openai": "/v1",

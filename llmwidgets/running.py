@@ -29,6 +29,7 @@ from .client import provider_id_of
 from .errors import describe_error
 from .redaction import register_key
 from .streaming import StreamAccumulator
+from .tasks import start_task
 from .throttle import Throttle
 from .twins import async_twin
 from .usage import billed_cost
@@ -118,12 +119,9 @@ class StreamRun:
         if wait:
             self._run_here(client)
             return self
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # a script: nothing could press Stop anyway
-            asyncio.run(self._run(client, keep_client=False))
-        else:  # a kernel: one loop for the session, so its async client can be kept
-            self._task = loop.create_task(self._run(client, keep_client=True))
+        # In a kernel, one loop for the session: its async client can be kept.
+        self._task = start_task(lambda in_kernel: self._run(client, keep_client=in_kernel))
+        if self._task is not None:
             self._task.add_done_callback(self._ended)
         return self
 

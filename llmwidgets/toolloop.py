@@ -29,6 +29,7 @@ from .errors import describe_error
 from .redaction import redact
 from .running import Reply, StreamRun
 from .structured import JSONCheck, check_calls, schemas_for
+from .tasks import start_task
 from .twins import close_twin
 
 if TYPE_CHECKING:
@@ -123,14 +124,8 @@ class ToolLoop:
         if self.status != "idle":
             raise RuntimeError("a ToolLoop runs once; make a new one")
         self.status = "running"
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None:  # a script: this loop ends with the run, so must its client
-            asyncio.run(self._run_closing())
-        else:
-            self._task = loop.create_task(self._run())
+        # in a script, the loop ends with the run, and so must its client
+        self._task = start_task(lambda in_kernel: self._run() if in_kernel else self._run_closing())
         return self
 
     def stop(self) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -55,6 +55,21 @@ def watched(client: Any, enabled: bool | Inspector | None) -> Iterator[Inspector
     inspector = enabled if isinstance(enabled, Inspector) else Inspector(client)
     with inspector:
         yield inspector
+
+
+def start_inspected(
+    client: Any, inspect: bool, start: Callable[[], object], *, display: bool
+) -> Inspector | None:
+    """What `chat(..., inspect=True)` and `tool_loop(..., inspect=True)` do: `start()` the
+    widget's work watched, and show the inspector under the widget (when it is shown).
+    Returns the inspector, or None without `inspect`."""
+    with watched(client, inspect) as inspector:
+        start()
+    if inspector is not None and display:
+        from IPython.display import display as show
+
+        show(inspector)
+    return inspector
 
 
 def inspect(client: Any, *, limit: int | None = None) -> Inspector:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..usage import UsageLog
 from .cell import StreamCell
-from .inspector import watched
+from .inspector import start_inspected
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -47,11 +47,10 @@ def chat(
     cell = StreamCell()
     if display:
         cell.show()
-    with watched(client, inspect) as inspector:
-        cell.start(client, messages, model=model, meter=chosen, **params)
-    cell.inspector = inspector
-    if inspector is not None and display:
-        from IPython.display import display as show
-
-        show(inspector)
+    cell.inspector = start_inspected(
+        client,
+        inspect,
+        lambda: cell.start(client, messages, model=model, meter=chosen, **params),
+        display=display,
+    )
     return cell

@@ -29,7 +29,7 @@ from ..structured import JSONCheck
 from ..toolloop import LoopResult, Round, ToolLoop
 from .bundle import SavedView, figures_line, split_bundle, stylesheet
 from .cell import markdown_html
-from .inspector import Inspector, watched
+from .inspector import Inspector, start_inspected
 from .json_view import call_views, pretty_html
 from .meter import SESSION, resolve_meter
 
@@ -244,9 +244,5 @@ def tool_loop(
         from IPython.display import display as show
 
         show(view)
-    with watched(loop.client, inspect) as inspector:
-        view.start()
-    view.inspector = inspector
-    if inspector is not None and display:
-        show(inspector)
+    view.inspector = start_inspected(loop.client, inspect, view.start, display=display)
     return view

@@ -7,6 +7,12 @@
 A change that comes too soon after a drawing is drawn once, when the interval is over, so
 the last state is always drawn. With no running loop (a script) there is no later: such
 a change waits for the next `soon()` that is due, or for `now()`.
+
+    checks = Pacer(per_second=10)
+    checks.run(check)  # on a redraw: checks if due; whether it did
+
+A live check re-reads the whole answer so far, so it costs more as the answer grows: a
+`Pacer` spaces the runs so that checking never takes more than a tenth of the time.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import asyncio
 import time
 from collections.abc import Callable
 
-__all__ = ["Throttle"]
+__all__ = ["LIVE_CHECKS_PER_SECOND", "Pacer", "Throttle"]
+
+LIVE_CHECKS_PER_SECOND = 10.0  # a structured answer or a tool call, judged as it streams
 
 
 class Throttle:
@@ -46,3 +54,24 @@ class Throttle:
             self._pending = None
         self._last = time.perf_counter()
         self.callback()
+
+
+class Pacer:
+    """Runs work at most `per_second` times a second, and spaced so that it takes no more
+    than `share` of the time (see the module's docstring)."""
+
+    def __init__(self, per_second: float, share: float = 0.1) -> None:
+        self.interval = 1.0 / per_second
+        self.share = share
+        self._last = float("-inf")
+        self._cost = 0.0  # seconds the last run took
+
+    def run(self, work: Callable[[], object]) -> bool:
+        """Do `work` now if it is due; whether it ran."""
+        started = time.perf_counter()
+        if started - self._last < max(self.interval, self._cost / self.share):
+            return False
+        work()
+        self._last = time.perf_counter()
+        self._cost = self._last - started
+        return True

@@ -54,3 +54,46 @@ def test_with_no_loop_a_due_change_is_drawn_at_once() -> None:
     time.sleep(0.11)
     throttle.soon()
     assert drawn == ["drawn", "drawn"]
+
+
+class _Clock:
+    """time.perf_counter as the test says: work takes what the test makes it take."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_pacer_runs_at_most_so_many_a_second(monkeypatch) -> None:
+    from llmwidgets import throttle
+
+    clock = _Clock()
+    monkeypatch.setattr(throttle.time, "perf_counter", clock)
+    pacer = throttle.Pacer(per_second=10)
+    ran = [pacer.run(lambda: None)]
+    for _ in range(1000):  # a redraw every millisecond, for a second
+        clock.now += 0.001
+        ran.append(pacer.run(lambda: None))
+    assert ran[0] and 1 + 9 <= sum(ran) <= 1 + 10
+
+
+def test_a_pacer_spaces_costly_work_to_a_tenth_of_the_time(monkeypatch) -> None:
+    """A check that takes 0.05 s (a long answer, read whole) runs at most every 0.5 s."""
+    from llmwidgets import throttle
+
+    clock = _Clock()
+    monkeypatch.setattr(throttle.time, "perf_counter", clock)
+
+    def costly() -> None:
+        clock.now += 0.05
+
+    pacer = throttle.Pacer(per_second=10)
+    runs = 0
+    began = clock.now
+    while clock.now - began < 5:
+        runs += pacer.run(costly)
+        clock.now += 0.01
+    busy = runs * 0.05
+    assert 8 <= runs <= 11 and busy <= 0.1 * (clock.now - began) + 0.05

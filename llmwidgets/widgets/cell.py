@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import html
-import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,6 +30,7 @@ import traitlets
 
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
+from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from .bundle import shown_in_this_cell, split_bundle, stylesheet
 from .json_view import call_views, check_view
 
@@ -82,15 +82,14 @@ class StreamCell(anywidget.AnyWidget):
 
     MAX_REDRAWS_PER_SECOND: ClassVar[float] = 30.0
     # Validating costs more than drawing (jsonschema on the value so far): less often.
-    MAX_CHECKS_PER_SECOND: ClassVar[float] = 10.0
+    MAX_CHECKS_PER_SECOND: ClassVar[float] = LIVE_CHECKS_PER_SECOND
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._run = StreamRun(self._draw, self._finish, max_per_second=self.MAX_REDRAWS_PER_SECOND)
         self._display: Any = None  # an IPython DisplayHandle, once shown by `show()`
         self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
-        self._checked_at = 0.0
-        self._check_cost = 0.0  # seconds the last check took
+        self._pacer = Pacer(self.MAX_CHECKS_PER_SECOND)  # live checks, spaced as they grow
         self.inspector: Any = None  # chat(..., inspect=True): the Inspector watching it
         self.on_msg(self._on_frontend_message)
 
@@ -178,14 +177,8 @@ class StreamCell(anywidget.AnyWidget):
             self.text = acc.text()
             self.ttft_s = acc.time_to_first_token
             self.tokens_per_s = acc.tokens_per_second()
-            now = time.perf_counter()
-            # A check reads the whole text so far: a long answer's checks are spaced out
-            # so that checking never takes more than a tenth of the time.
-            gap = max(1.0 / self.MAX_CHECKS_PER_SECOND, 10 * self._check_cost)
-            if any(self._checks) and now - self._checked_at >= gap and acc.first_token_at:
-                self._check(self.text, acc.tool_calls())
-                self._checked_at = time.perf_counter()
-                self._check_cost = self._checked_at - now
+            if any(self._checks) and acc.first_token_at:
+                self._pacer.run(lambda: self._check(self.text, acc.tool_calls()))
 
     def _check(
         self, text: str, calls: list[tuple[str | None, str, str]], finish_reason: str | None = None

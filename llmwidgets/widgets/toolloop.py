@@ -26,6 +26,7 @@ import traitlets
 from ..client import provider_id_of, rehearsal_of, usual_model
 from ..pricing import cost_label
 from ..structured import JSONCheck
+from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from ..toolloop import LoopResult, Round, ToolLoop
 from .bundle import SavedView, figures_line, split_bundle, stylesheet
 from .cell import markdown_html
@@ -67,6 +68,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         self.loop = loop
         self._finished_rounds: list[dict[str, Any]] = []  # drawn once, kept
         self._judged: tuple[Any, Any] | None = None  # the running round's last verdicts
+        self._pacer = Pacer(LIVE_CHECKS_PER_SECOND)
         self._provider = provider_id_of(loop.client)
         self._rehearsal = rehearsal_of(loop.client)
         self.inspector: Inspector | None = None  # with inspect=True: the wire, shown under it
@@ -118,11 +120,19 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
     def _verdicts(
         self, index: int, round_: Round
     ) -> tuple[list[tuple[str | None, str, str]], list[JSONCheck]]:
-        """The round's calls and verdicts, judged again only when its calls have grown or
-        the round has ended (a redraw comes up to 30 times a second)."""
+        """The round's calls and verdicts. A redraw comes up to 30 times a second, and judging
+        re-reads every call's arguments so far: while they grow they are judged again as
+        the pacer allows (as a stream cell's checks are); a new or ended round at once."""
         key = (index, round_.reply is not None, round_.run.acc.tool_calls())
-        if self._judged is None or self._judged[0] != key:
+
+        def judge() -> None:
             self._judged = (key, self.loop.calls_so_far(round_))
+
+        if self._judged is None or self._judged[0][:2] != key[:2]:
+            judge()
+        elif self._judged[0] != key:
+            self._pacer.run(judge)
+        assert self._judged is not None
         return self._judged[1]
 
     def _round(self, index: int, rounds: list[Round]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from curriculum import expected_rejection, student_copy, wrong_copy  # tools/, on pythonpath
+from exercise_copies import expected_rejection, student_copy, wrong_copy  # tools/
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from curriculum import _adaptations, _table
+from provider_matrix import _adaptations, _table
 
 
 def row(name: str, passed: bool = True, adapted: tuple[str, ...] = (), error: str = "") -> dict:

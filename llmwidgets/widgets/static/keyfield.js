@@ -31,8 +31,12 @@ function render({ model, el }) {
     input.disabled = off;
     use.disabled = off;
   }
-  for (const name of ["placeholder", "source", "disabled"]) model.on(`change:${name}`, draw);
+  const names = ["placeholder", "source", "disabled"];
+  for (const name of names) model.on(`change:${name}`, draw);
   draw();
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+  };
 }
 
 export default { render };

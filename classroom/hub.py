@@ -17,8 +17,6 @@ import contextlib
 import json
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -28,15 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from services import free_port, service  # tools/
 
 HUB_START_TIMEOUT_S = 90.0
 SERVER_START_TIMEOUT_S = 180.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -208,29 +201,15 @@ def jupyterhub(state: Path, env: dict[str, str], *, port: int = 0) -> Iterator[H
         "-f",
         str(here / "jupyterhub_config.py"),
     ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=state, stdout=out, stderr=subprocess.STDOUT, env=environment
-        )
     hub = Hub(f"http://127.0.0.1:{port}", token, log)
-    try:
-        deadline = time.monotonic() + HUB_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"JupyterHub exited ({process.returncode}):\n{log.read_text()[-3000:]}"
-                )
-            with contextlib.suppress(Exception):
-                if hub.api("GET", "/")[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterHub did not answer:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    with service(
+        command,
+        log=log,
+        ready=lambda: hub.api("GET", "/")[0] == 200,
+        what="JupyterHub",
+        start_s=HUB_START_TIMEOUT_S,
+        stop_s=30,  # stopped, the hub stops the servers it spawned
+        cwd=state,
+        env=environment,
+    ):
         yield hub
-    finally:
-        process.terminate()  # the hub stops the servers it spawned
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

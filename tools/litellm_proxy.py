@@ -31,15 +31,16 @@ import json
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+
+from services import ServiceFailed, free_port, service
 
 __all__ = ["PRICES", "Proxy", "config_for", "litellm_proxy"]
 
@@ -138,7 +139,7 @@ def litellm_proxy(
     settings = config_for(sandbox_url, classroom=classroom is not None)
     config.write_text(json.dumps(settings, indent=2))  # JSON is YAML
     log = folder / "proxy.log"
-    port = port or _free_port()
+    port = port or free_port()
     master_key = master_key or "sk-proxy-" + secrets.token_hex(12)
     env = {
         **os.environ,
@@ -156,60 +157,33 @@ def litellm_proxy(
         env["CLASSROOM_LEDGER"] = str(classroom / "ledger.jsonl")
     if rate_window_s is not None:
         env["LITELLM_RATE_LIMIT_WINDOW_SIZE"] = str(rate_window_s)
-    for attempt in range(3):  # a free port can be taken before the proxy binds it
-        command = [executable(), "--config", str(config), "--host", "127.0.0.1"]
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [*command, "--port", str(port)],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        try:
-            _wait_until_live(f"http://127.0.0.1:{port}", process, log)
-            break
-        except RuntimeError:
-            process.kill()
-            process.wait()
-            taken = "address already in use" in log.read_text(errors="replace").lower()
-            if not taken or attempt == 2:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            port = _free_port()
-    try:
+    command = [executable(), "--config", str(config), "--host", "127.0.0.1"]
+    with contextlib.ExitStack() as running:
+        running.callback(shutil.rmtree, folder, ignore_errors=True)
+        for attempt in range(3):  # a free port can be taken before the proxy binds it
+            try:
+                running.enter_context(
+                    service(
+                        [*command, "--port", str(port)],
+                        log=log,
+                        ready=partial(_live, f"http://127.0.0.1:{port}"),
+                        what="LiteLLM's proxy",
+                        start_s=START_TIMEOUT_SECONDS,
+                        env=env,
+                    )
+                )
+                break
+            except ServiceFailed as failed:
+                if "address already in use" not in str(failed).lower() or attempt == 2:
+                    raise
+                port = free_port()
         yield Proxy(f"http://127.0.0.1:{port}/v1", master_key, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_until_live(root: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _live(root: str) -> bool:
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"LiteLLM's proxy exited ({process.returncode}):\n{tail}")
-        with (
-            contextlib.suppress(OSError),
-            direct.open(root + "/health/liveliness", timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"LiteLLM's proxy did not answer within {START_TIMEOUT_SECONDS:.0f} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    with direct.open(root + "/health/liveliness", timeout=2) as response:
+        return bool(response.status == 200)
 
 
 if __name__ == "__main__":

@@ -109,3 +109,45 @@ def test_stopping_the_run_stops_its_jobs_and_what_they_started(tmp_path: Path) -
     result = outcome(run)
     assert run.returncode != 0 and result["stuck"]["code"] not in (None, 0)
     assert gone(sleeper), "a job's own-session process outlived the run"
+
+
+# A run whose jobs fail in each way, its summary printed.
+FAILING = """
+import sys
+from pathlib import Path
+import run_tests
+report, tests = sys.argv[1:]
+run_tests.REPORT = Path(report)
+run_tests.REPORT.mkdir()
+jobs = [
+    run_tests.pytest("unit", tests, extra=("-q", "-o", "addopts=")),
+    run_tests.Job("lint", [sys.executable, "-c", "raise SystemExit(3)"]),
+    run_tests.Job("matrix", [sys.executable, "-c", "pass"], after=("lint",)),
+]
+run_tests.run(jobs, deadline=60)
+print(run_tests._summary(jobs, 1.0, 0.0))
+"""
+
+
+def test_the_summary_ends_with_what_failed(tmp_path: Path) -> None:
+    """CI may show only the output's tail: its last lines name each failed test with the
+    first line of why, each failed job, and each job not run."""
+    (tmp_path / "test_sample.py").write_text(
+        "def test_fine():\n    pass\n\n"
+        "def test_odds():\n    assert 0.2558 == 0.269, 'the odds moved'\n"
+    )
+    report = tmp_path / "report"
+    said = subprocess.run(
+        [sys.executable, "-c", FAILING, str(report), str(tmp_path / "test_sample.py")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    tail = said.strip().splitlines()[-4:]
+    assert tail[0] == "what failed:", said
+    assert tail[1].startswith("  test_sample::test_odds: AssertionError: the odds moved")
+    assert tail[2] == "  lint: exit status 3 (build/test-report/lint.log)"
+    assert tail[3] == "  matrix: not run (lint failed)"
+    assert "tests       1 passed, 0 skipped, 1 failed" in said

@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -53,6 +54,7 @@ PYTHON = sys.executable
 EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
 DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
+MAX_FAILURES_SHOWN = 12  # in the summary's last lines; the rest are in the reports
 GRACE_S = 10.0  # from SIGINT to SIGTERM, and from SIGTERM to SIGKILL
 
 
@@ -356,26 +358,56 @@ def _summary(done: list[Job], seconds: float, orphans: float) -> str:
             f"setup cells (imports, connecting) {setup:.0f} s, the other cells "
             f"{total - start - setup:.0f} s (of which the engine computing: see `sandbox`)",
         ]
+    lines += _what_failed(done)
     return "\n".join(lines) + "\n"
 
 
 def _junit_cases(done: list[Job]) -> list[tuple[str, float, str]]:
     """(test id, seconds, outcome) for every test case the pytest jobs reported."""
+    return [(name, took, outcome) for _, name, took, outcome, _ in _junit_results(done)]
+
+
+def _junit_results(done: list[Job]) -> list[tuple[str, str, float, str, str]]:
+    """(job, test id, seconds, outcome, why it failed) for every test case reported."""
     cases = []
     for job in done:
         path = REPORT / f"{job.name}.xml"
         if not path.exists():
             continue
         for case in ET.parse(path).iter("testcase"):
-            outcome = "passed"
+            outcome, why = "passed", ""
             for child in case:
                 if child.tag in ("failure", "error"):
                     outcome = "failed"
+                    why = child.get("message") or (child.text or "")
                 elif child.tag == "skipped":
                     outcome = "skipped"
             name = f"{case.get('classname', '')}::{case.get('name', '')}"
-            cases.append((name, float(case.get("time") or 0), outcome))
+            cases.append((job.name, name, float(case.get("time") or 0), outcome, why))
     return cases
+
+
+def _what_failed(done: list[Job]) -> list[str]:
+    """The summary's last lines, so that a log's tail (all CI may show) says what failed:
+    each failed test with the first line of why, and each failed job that reported none."""
+    failed = [case for case in _junit_results(done) if case[3] == "failed"]
+    shown = failed[:MAX_FAILURES_SHOWN]
+    lines = [f"  {_one_line(f'{name}: {why}')}" for _, name, _, _, why in shown]
+    if len(failed) > len(shown):
+        lines.append(f"  and {len(failed) - len(shown)} more (build/test-report/*.xml)")
+    reported = {job for job, *_ in failed}
+    for job in done:
+        if job.skipped:
+            lines.append(f"  {job.name}: not run ({job.skipped})")
+        elif not job.passed and job.name not in reported:
+            why = "stopped at its deadline" if job.stopped else f"exit status {job.code}"
+            lines.append(f"  {job.name}: {why} (build/test-report/{job.name}.log)")
+    return ["", "what failed:", *lines] if lines else []
+
+
+def _one_line(text: str, width: int = 220) -> str:
+    line = re.sub(r"\x1b\[[0-9;]*m", "", text).strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _matrix() -> dict[str, Any] | None:

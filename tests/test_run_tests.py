@@ -151,3 +151,20 @@ def test_the_summary_ends_with_what_failed(tmp_path: Path) -> None:
     assert tail[2] == "  lint: exit status 3 (build/test-report/lint.log)"
     assert tail[3] == "  matrix: not run (lint failed)"
     assert "tests       1 passed, 0 skipped, 1 failed" in said
+
+
+def test_a_notebook_cell_that_differs_is_summed_up_in_nbvals_words() -> None:
+    """nbval's message starts with "Notebook cell execution failed": the line says which
+    cell, which output and how it differs (as its junit XML writes it, colours escaped)."""
+    import run_tests
+
+    nbval = (
+        "#x1B[91mNotebook cell execution failed#x1B[0m\n#x1B[94mCell 5: Cell outputs differ\n\n"
+        "Input:\n#x1B[0mprint(odds)\n\n#x1B[94mTraceback:#x1B[0m\n#x1B[94m mismatch 'stdout'"
+        "#x1B[91m\n\n assert reference_output == test_output failed:\n\n"
+        "  'The 26.9%' == 'The 25.6%'\n  \n  - The 26.9%\n  + The 25.6%\n#x1B[0m\n"
+    )
+    assert run_tests._one_line(nbval) == (
+        "Cell 5: Cell outputs differ | mismatch 'stdout' | - The 26.9% | + The 25.6%"
+    )
+    assert run_tests._one_line("AssertionError: x\nmore") == "AssertionError: x"

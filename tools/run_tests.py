@@ -54,6 +54,7 @@ PYTHON = sys.executable
 EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
 DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
+_ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")  # colours, as pytest and its junit XML write them
 MAX_FAILURES_SHOWN = 12  # in the summary's last lines; the rest are in the reports
 GRACE_S = 10.0  # from SIGINT to SIGTERM, and from SIGTERM to SIGKILL
 
@@ -379,7 +380,9 @@ def _junit_results(done: list[Job]) -> list[tuple[str, str, float, str, str]]:
             for child in case:
                 if child.tag in ("failure", "error"):
                     outcome = "failed"
-                    why = child.get("message") or (child.text or "")
+                    why = child.get("message") or ""
+                    if why.startswith("#x1B") or not why:  # nbval's: its text has it all
+                        why = child.text or why
                 elif child.tag == "skipped":
                     outcome = "skipped"
             name = f"{case.get('classname', '')}::{case.get('name', '')}"
@@ -405,8 +408,17 @@ def _what_failed(done: list[Job]) -> list[str]:
     return ["", "what failed:", *lines] if lines else []
 
 
-def _one_line(text: str, width: int = 220) -> str:
-    line = re.sub(r"\x1b\[[0-9;]*m", "", text).strip().splitlines()[0] if text.strip() else ""
+def _one_line(text: str, width: int = 300) -> str:
+    """Why a test failed, in a line: the first line of its message; for a notebook cell,
+    nbval's own words (which cell, which output, the first lines of the difference, or
+    the exception the cell raised)."""
+    lines = [line.strip() for line in _ANSI.sub("", text).splitlines() if line.strip()]
+    if lines and lines[0] == "Notebook cell execution failed":
+        said = [line for line in lines if line.startswith(("Cell ", "mismatch "))]
+        diff = [line for line in lines if line.startswith(("- ", "+ "))][:2]
+        raised = [lines[-1]] if any("caused an exception" in line for line in said) else []
+        lines = [" | ".join(said + diff + raised)]
+    line = lines[0] if lines else ""
     return line if len(line) <= width else line[: width - 1] + "…"
 
 

@@ -147,7 +147,7 @@ def test_the_summary_ends_with_what_failed(tmp_path: Path) -> None:
     ).stdout
     tail = said.strip().splitlines()[-4:]
     assert tail[0] == "what failed:", said
-    assert tail[1].startswith("  test_sample::test_odds: AssertionError: the odds moved")
+    assert tail[1].endswith("test_sample::test_odds: AssertionError: the odds moved")
     assert tail[2] == "  lint: exit status 3 (build/test-report/lint.log)"
     assert tail[3] == "  matrix: not run (lint failed)"
     assert "tests       1 passed, 0 skipped, 1 failed" in said

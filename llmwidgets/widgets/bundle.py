@@ -1,5 +1,6 @@
-"""The static view every widget adds to its live one (HTML and text), for GitHub, nbconvert
-and papermill copies, which never run the widget's JavaScript.
+"""What a widget is made of besides its Python: its page (an ES module and CSS built from
+the files in static/, the page kit included) and the static view it adds to its live one
+(HTML and text), for GitHub, nbconvert and papermill copies, which never run JavaScript.
 
 A widget that changes after its cell has run (an answer streams in) is shown with a
 display id (`SavedView`), so that what is saved with the notebook is updated with it.
@@ -7,16 +8,41 @@ display id (`SavedView`), so that what is saved with the notebook is updated wit
 
 from __future__ import annotations
 
+import re
 import weakref
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SavedView", "figures_line", "shown_in_this_cell", "split_bundle", "stylesheet"]
+__all__ = ["SavedView", "module", "shown_in_this_cell", "split_bundle", "stylesheet"]
+
+STATIC = Path(__file__).parent / "static"
+# A module's one import of the page kit (static/kit.js), on a line of its own.
+_KIT_IMPORT = re.compile(r'^import \{[^}]*\} from "\./kit\.js";\n', re.MULTILINE)
 
 
-def stylesheet(*files: Path) -> str:
-    """One widget's CSS from several files: styles two widgets share live in one file."""
+def stylesheet(*names: str) -> str:
+    """A widget's CSS: the page kit's (static/base.css: theme colours with one fallback
+    each, buttons, Markdown), then static/<name>.css for each name, in order."""
+    files = [STATIC / f"{name}.css" for name in ("base", *names)]
     return "\n".join(file.read_text(encoding="utf-8") for file in files)
+
+
+def module(name: str) -> str:
+    """A widget's ES module, static/<name>.js, with the page kit in place of its import.
+
+    anywidget loads a module from a blob URL, where `./kit.js` cannot resolve: so the kit's
+    text takes the import's place, and every page shares one copy of its helpers with no
+    build step. A name the module imports that the kit lacks fails here, not in the page."""
+    source = (STATIC / f"{name}.js").read_text(encoding="utf-8")
+    found = _KIT_IMPORT.search(source)
+    if found is None:
+        return source
+    kit = (STATIC / "kit.js").read_text(encoding="utf-8")
+    exported = set(re.findall(r"^export function (\w+)", kit, re.MULTILINE))
+    wanted = {n.strip() for n in found.group(0).split("{")[1].split("}")[0].split(",")} - {""}
+    if wanted - exported:
+        raise ImportError(f"static/{name}.js imports {sorted(wanted - exported)} from kit.js")
+    return source[: found.start()] + kit + source[found.end() :]
 
 
 def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -100,27 +126,3 @@ def _shell() -> Any:
     except ImportError:  # pragma: no cover - IPython comes with ipywidgets
         return None
     return get_ipython()
-
-
-def figures_line(
-    status: str,
-    ttft_s: float | None,
-    tokens_per_s: float | None,
-    usage: dict[str, Any] | None,
-    *,
-    estimated: bool = False,
-    cost: str = "",
-    more: tuple[str, ...] = (),
-) -> str:
-    """One answer's numbers as the static views show them: "done · first token 412 ms ·
-    61.2 tokens/s · 25 + 40 tokens · free (local)" (~ marks tiktoken's estimates)."""
-    parts = [status]
-    if ttft_s is not None:
-        parts.append(f"first token {ttft_s * 1000:.0f} ms")
-    if tokens_per_s is not None:
-        parts.append(f"{tokens_per_s:.1f} tokens/s")
-    usage = usage or {}
-    if usage.get("total_tokens") is not None:
-        mark = "~" if estimated or usage.get("estimated") else ""
-        parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
-    return " · ".join(p for p in [*parts, cost, *more] if p)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Generator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
@@ -31,7 +30,8 @@ import traitlets
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
-from .bundle import shown_in_this_cell, split_bundle, stylesheet
+from .bundle import module, shown_in_this_cell, split_bundle, stylesheet
+from .figures import figures_line
 from .json_view import call_views, check_view
 
 if TYPE_CHECKING:
@@ -42,14 +42,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Reply", "StreamCell"]
 
-_STATIC = Path(__file__).parent / "static"
-
 
 class StreamCell(anywidget.AnyWidget):
     """One streamed chat completion. Holds no key: only text, numbers and status are synced."""
 
-    _esm = _STATIC / "stream.js"
-    _css = stylesheet(_STATIC / "checks.css", _STATIC / "stream.css")
+    _esm = module("stream")
+    _css = stylesheet("checks", "stream")
 
     status = traitlets.Unicode("idle", help="idle, waiting, streaming, done, stopped or error").tag(
         sync=True
@@ -66,6 +64,9 @@ class StreamCell(anywidget.AnyWidget):
     ).tag(sync=True)
     tokens_per_s = traitlets.Float(
         None, allow_none=True, help="completion tokens per second after the first"
+    ).tag(sync=True)
+    figures = traitlets.Unicode(
+        "", help="the numbers above in words, as every view writes them (figures.figures_line)"
     ).tag(sync=True)
     stoppable = traitlets.Bool(
         True, help="False while the kernel reads the stream itself: interrupting it stops"
@@ -177,6 +178,7 @@ class StreamCell(anywidget.AnyWidget):
             self.text = acc.text()
             self.ttft_s = acc.time_to_first_token
             self.tokens_per_s = acc.tokens_per_second()
+            self.figures = figures_line("", self.ttft_s, self.tokens_per_s, None)
             if any(self._checks) and acc.first_token_at:
                 self._pacer.run(lambda: self._check(self.text, acc.tool_calls()))
 
@@ -202,6 +204,9 @@ class StreamCell(anywidget.AnyWidget):
                 reply.completion.choices[0].finish_reason or "" if reply.completion.choices else ""
             )
             self.usage = {**(reply.usage or {}), "estimated": reply.estimated_usage}
+            self.figures = figures_line(
+                "", self.ttft_s, self.tokens_per_s, self.usage, finish_reason=self.finish_reason
+            )
             self.error = reply.error or ""
             if reply.status == "done":
                 self._check(reply.text, self._run.acc.tool_calls(), self.finish_reason or "stop")

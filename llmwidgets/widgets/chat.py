@@ -18,7 +18,6 @@ synced: no key, ever.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -30,8 +29,9 @@ from ..errors import describe_error
 from ..pricing import cost_label
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
-from .bundle import SavedView, split_bundle
+from .bundle import SavedView, module, split_bundle, stylesheet
 from .cell import markdown_html
+from .figures import figures_line
 from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
 
@@ -42,14 +42,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Chat"]
 
-_STATIC = Path(__file__).parent / "static"
-
 
 class Chat(SavedView, anywidget.AnyWidget):
     """A chat with its history as data. Holds no key: only text and numbers are synced."""
 
-    _esm = _STATIC / "chat.js"
-    _css = _STATIC / "chat.css"
+    _esm = module("chat")
+    _css = stylesheet("chat")
 
     system = traitlets.Unicode("", help="the system message").tag(sync=True)
     turns: traitlets.List[dict[str, Any]] = traitlets.List(
@@ -244,8 +242,9 @@ class Chat(SavedView, anywidget.AnyWidget):
                 **self.live,
                 "text": acc.text(),
                 "status": "streaming",
-                "ttft_s": acc.time_to_first_token,
-                "tokens_per_s": acc.tokens_per_second(),
+                "figures": figures_line(
+                    "streaming", acc.time_to_first_token, acc.tokens_per_second(), None
+                ),
             }
 
     def _answered(self, talk: Conversation, question: dict[str, Any], reply: Reply) -> None:
@@ -286,7 +285,7 @@ class Chat(SavedView, anywidget.AnyWidget):
     def _show_history(self, last_prompt_tokens: int | None = None) -> None:
         talk = self.conversation
         self.turns = [
-            {"role": m.get("role", ""), "content": _text(m), **note, **_rendered(m)}
+            {"role": m.get("role", ""), "content": _text(m), **note} | _figures(note) | _rendered(m)
             for m, note in zip(talk.messages, self._notes, strict=True)
         ]
         over = False
@@ -367,6 +366,24 @@ class Chat(SavedView, anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"
+
+
+def _figures(note: dict[str, Any]) -> dict[str, str]:
+    """An answer's numbers in one line (a question has none): its status unless done, and
+    whether it was edited since."""
+    if not note:
+        return {}
+    line = figures_line(
+        "" if note.get("status") == "done" else note.get("status", ""),
+        note.get("ttft_s"),
+        note.get("tokens_per_s"),
+        note,  # prompt_tokens and completion_tokens
+        estimated=bool(note.get("estimated")),
+        cost=note.get("cost", ""),
+        finish_reason=note.get("finish_reason"),
+        more=("edited",) if note.get("edited") else (),
+    )
+    return {"figures": line}
 
 
 def _rendered(message: dict[str, Any]) -> dict[str, str]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import html
 from collections.abc import Generator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -32,8 +31,9 @@ from ..redaction import redact
 from ..running import Reply, StreamRun
 from ..throttle import Throttle
 from ..usage import UsageLog
-from .bundle import SavedView, figures_line, split_bundle
+from .bundle import SavedView, module, split_bundle, stylesheet
 from .cell import markdown_html
+from .figures import figures_line
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Compare", "compare"]
 
-_STATIC = Path(__file__).parent / "static"
 _ENDED = ("done", "stopped", "error")
 
 
@@ -75,8 +74,8 @@ def compare(
 class Compare(SavedView, anywidget.AnyWidget):
     """A grid of lanes. Holds no client and no key: only text and numbers are synced."""
 
-    _esm = _STATIC / "compare.js"
-    _css = _STATIC / "compare.css"
+    _esm = module("compare")
+    _css = stylesheet("compare")
 
     prompt = traitlets.Unicode("", help="the last message sent, shown above the grid").tag(
         sync=True
@@ -110,7 +109,7 @@ class Compare(SavedView, anywidget.AnyWidget):
         self._throttle = Throttle(self._redraw, self.MAX_REDRAWS_PER_SECOND)
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
         self._diffed: tuple[int, int, str, str] | None = None
-        self.lanes = [dict(d) for d in self._drafts]
+        self.lanes = [{**d, "figures": _figures(d)} for d in self._drafts]
         self.on_msg(self._on_frontend_message)
         self.observe(lambda _change: self._compute_diff(), names="diff_pair")
 
@@ -238,7 +237,7 @@ class Compare(SavedView, anywidget.AnyWidget):
 
     def _redraw(self) -> None:
         self.redraws += 1
-        self.lanes = [dict(d) for d in self._drafts]
+        self.lanes = [{**d, "figures": _figures(d)} for d in self._drafts]
 
     def _choose_pair(self) -> None:
         """Diff two lanes that answered, if the chosen two did not."""
@@ -293,7 +292,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             + "</td>"
             for d in lanes
         )
-        figures = "".join(f"<td><small>{html.escape(_figures(d))}</small></td>" for d in lanes)
+        figures = "".join(f"<td><small>{html.escape(_outcome(d))}</small></td>" for d in lanes)
         diff, diff_text = self._static_diff()
         bundle["text/html"] = (
             f"<div><p><b>Prompt</b>: {html.escape(self.prompt)}</p><table>"
@@ -306,7 +305,7 @@ class Compare(SavedView, anywidget.AnyWidget):
                     filter(
                         None,
                         [
-                            f"── {_title(d)} ({_figures(d)})",
+                            f"── {_title(d)} ({_outcome(d)})",
                             *(f"   note: {n}" for n in d.get("notes", [])),
                             d.get("text", ""),
                             d.get("error", ""),
@@ -377,13 +376,20 @@ def _title(view: dict[str, Any]) -> str:
     return " · ".join(filter(None, [view.get("label", ""), view.get("model", ""), own]))
 
 
+def _outcome(lane: dict[str, Any]) -> str:
+    """A lane as the saved view sums it up: its status, then the figures its card shows."""
+    return " · ".join(p for p in (lane.get("status", ""), lane.get("figures", "")) if p)
+
+
 def _figures(view: dict[str, Any]) -> str:
+    """A lane's numbers, as its card's foot shows them (its status is in its head)."""
     choices = view.get("choices", 0)
     return figures_line(
-        view.get("status", ""),
+        "",
         view.get("ttft_s"),
         view.get("tokens_per_s"),
         view.get("usage"),
         cost=view.get("cost", ""),
+        finish_reason=view.get("finish_reason"),
         more=(f"choice 1 of {choices} shown",) if choices > 1 else (),
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -25,19 +24,18 @@ import traitlets
 from ..client import provider_id_of, provider_of
 from ..errors import describe_error
 from ..providers import PRESETS
-from .bundle import SavedView, split_bundle
+from .bundle import SavedView, module, split_bundle, stylesheet
 
 __all__ = ["EmbeddingsExplorer"]
 
-_STATIC = Path(__file__).parent / "static"
 MAX_TEXTS = 60  # a heatmap of more is a wall of colour, not a lesson
 
 
 class EmbeddingsExplorer(SavedView, anywidget.AnyWidget):
     """Texts, their similarities and their map. Synced: text and numbers, no vectors."""
 
-    _esm = _STATIC / "embeddings.js"
-    _css = _STATIC / "embeddings.css"
+    _esm = module("embeddings")
+    _css = stylesheet("embeddings")
 
     title = traitlets.Unicode("", help="the model, the vectors' size, the tokens").tag(sync=True)
     texts = traitlets.List(traitlets.Unicode(), help="the texts, in order").tag(sync=True)

@@ -21,7 +21,6 @@ import html
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -36,11 +35,11 @@ from ..recording import Exchange, Recording
 from ..redaction import redact, register_key
 from ..throttle import Throttle
 from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
-from .bundle import SavedView, split_bundle
+from .bundle import SavedView, module, split_bundle, stylesheet
+from .figures import duration, figures_line
 
 __all__ = ["Inspector", "inspect"]
 
-_STATIC = Path(__file__).parent / "static"
 _MAX_BODY = 20_000  # characters of a body or reply shown; the recording keeps them whole
 
 
@@ -81,8 +80,8 @@ def inspect(client: Any, *, limit: int | None = None) -> Inspector:
 class Inspector(SavedView, anywidget.AnyWidget):
     """The exchanges of one client while watched. Synced: text and numbers, never a key."""
 
-    _esm = _STATIC / "inspector.js"
-    _css = _STATIC / "inspector.css"
+    _esm = module("inspector")
+    _css = stylesheet("inspector")
 
     exchanges = traitlets.List(traitlets.Dict(), help="one dict per request, as drawn").tag(
         sync=True
@@ -228,6 +227,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
             "figures": {},
             "curl": "",
             "python": "",
+            "facts": "",
         }
         reading = self._readings.get(index)
         if reading is not None:  # opened: everything, the exports too
@@ -244,6 +244,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
                 view["reply"] = redact(reading.text)
             view["curl"] = self.curl(index)
             view["python"] = _or_why(lambda: self.python(index))
+            view["facts"] = _facts(view)
         if ended and reading is not None:
             self._views[index] = view
         return view
@@ -281,16 +282,29 @@ def _line(view: dict[str, Any]) -> str:
     first token 120 ms", with the attempt and wait of a retry."""
     parts = [f"{view['method']} {view['path']} → {view['status'] or '…'}"]
     if view["attempt"]:
-        waited = view["waited_ms"]
-        parts.append(f"retry {view['attempt']}" + (f" after {waited:.0f} ms" if waited else ""))
+        waited = f" after {duration(view['waited_ms'] / 1000)}" if view["waited_ms"] else ""
+        parts.append(f"retry {view['attempt']}{waited}")
     found = view.get("figures") or {}
     if view["streamed"] and found:
         parts.append(f"stream of {found['frames']} events")
         if found.get("ttft_ms") is not None:
-            parts.append(f"first token {found['ttft_ms']:.0f} ms")
+            parts.append(f"first token {duration(found['ttft_ms'] / 1000)}")
     if view.get("total_ms") is not None:
-        parts.append(f"{view['total_ms']:.0f} ms in all")
+        parts.append(f"{duration(view['total_ms'] / 1000)} in all")
     return " · ".join(parts)
+
+
+def _facts(view: dict[str, Any]) -> str:
+    """An opened exchange's figures in one line, as its details show them."""
+    found = view.get("figures") or {}
+    ttft = found.get("ttft_ms")
+    parts = [
+        figures_line("", None if ttft is None else ttft / 1000, found.get("tokens_per_s"), None),
+        f"{found['frames']} events" if view["streamed"] and found.get("frames") is not None else "",
+        f"{duration(view['total_ms'] / 1000)} in all" if view.get("total_ms") is not None else "",
+        f"Retry-After: {view['retry_after_s']} s" if view.get("retry_after_s") is not None else "",
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def _or_why(write: Any) -> str:

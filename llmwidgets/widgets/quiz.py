@@ -11,25 +11,22 @@ student's picks, and a static copy (GitHub, nbconvert) lists the questions to th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
 from ..questions import Question
-from .bundle import split_bundle
+from .bundle import module, split_bundle, stylesheet
 
 __all__ = ["Quiz", "quiz"]
-
-_STATIC = Path(__file__).parent / "static"
 
 
 class Quiz(anywidget.AnyWidget):
     """Questions in the page, answers in the kernel."""
 
-    _esm = _STATIC / "quiz.js"
-    _css = _STATIC / "quiz.css"
+    _esm = module("quiz")
+    _css = stylesheet("quiz")
 
     questions: traitlets.List[dict[str, Any]] = traitlets.List(
         help="each question's prompt and choices as HTML; never the right answer"

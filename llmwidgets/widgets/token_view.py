@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import html
 import math
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import anywidget
 import traitlets
 
 from ..tokens import count_message_tokens, pieces, sandbox_pieces
-from .bundle import split_bundle
+from .bundle import module, split_bundle, stylesheet
 
 __all__ = ["TokenView"]
 
-_STATIC = Path(__file__).parent / "static"
 _NO_LOGPROBS = (
     "No logprobs in this completion: ask with logprobs=True (and top_logprobs=5 for the "
     "rivals). Groq refuses them with a 400; Anthropic's layer leaves them out."
@@ -40,8 +39,8 @@ MAX_TOKENS = 2000  # drawn; a longer text is cut, and says so
 class TokenView(anywidget.AnyWidget):
     """Tokens, each with its text, id and (for an answer) probability and rivals."""
 
-    _esm = _STATIC / "token_view.js"
-    _css = _STATIC / "token_view.css"
+    _esm = module("token_view")
+    _css = stylesheet("token_view")
 
     mode = traitlets.Unicode("tokens", help="tokens (a tokenizer's cut) or logprobs").tag(sync=True)
     title = traitlets.Unicode("", help="whose tokens, and how many").tag(sync=True)
@@ -73,14 +72,7 @@ class TokenView(anywidget.AnyWidget):
             empty = content is not None  # asked for, and the answer had no tokens at all
             self.note = "The answer is empty: no tokens to show." if empty else _NO_LOGPROBS
             return
-        tokens = [
-            {
-                "text": t.token,
-                "p": math.exp(t.logprob),
-                "top": [{"text": a.token, "p": math.exp(a.logprob)} for a in t.top_logprobs or []],
-            }
-            for t in content[:MAX_TOKENS]
-        ]
+        tokens = probable_tokens(content[:MAX_TOKENS])
         average = sum(t["p"] for t in tokens) / len(tokens)
         self.title = f"{completion.model}: {len(content)} tokens, {average:.0%} sure on average" + (
             f" (choice {choice})" if len(choices) > 1 else ""
@@ -193,3 +185,16 @@ def _tip(token: dict[str, Any]) -> str:
         return f"id {token['id']}"
     rivals = ", ".join(f"{a['text']!r} {a['p']:.0%}" for a in token.get("top", []))
     return f"{token['p']:.1%}" + (f"; rivals: {rivals}" if rivals else "")
+
+
+def probable_tokens(content: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each token of an answer's logprobs with its probability and its rivals', as both
+    the token view and the Playground's chips draw them."""
+    return [
+        {
+            "text": t.token,
+            "p": math.exp(t.logprob),
+            "top": [{"text": a.token, "p": math.exp(a.logprob)} for a in t.top_logprobs or []],
+        }
+        for t in content
+    ]

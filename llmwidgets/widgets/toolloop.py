@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Generator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -28,8 +27,9 @@ from ..pricing import cost_label
 from ..structured import JSONCheck
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from ..toolloop import LoopResult, Round, ToolLoop
-from .bundle import SavedView, figures_line, split_bundle, stylesheet
+from .bundle import SavedView, module, split_bundle, stylesheet
 from .cell import markdown_html
+from .figures import figures_line
 from .inspector import Inspector, start_inspected
 from .json_view import call_views, pretty_html
 from .meter import SESSION, resolve_meter
@@ -41,14 +41,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ToolLoopView", "tool_loop"]
 
-_STATIC = Path(__file__).parent / "static"
-
 
 class ToolLoopView(SavedView, anywidget.AnyWidget):
     """Draws a `ToolLoop`: a row per round, the answer under them, Stop while running."""
 
-    _esm = _STATIC / "toolloop.js"
-    _css = stylesheet(_STATIC / "checks.css", _STATIC / "toolloop.css")
+    _esm = module("toolloop")
+    _css = stylesheet("checks", "toolloop")
 
     status = traitlets.Unicode("idle", help="running, done, gave-up, stopped or error").tag(
         sync=True

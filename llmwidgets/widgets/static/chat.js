@@ -2,52 +2,30 @@
 // Python owns the conversation; this view draws it and sends messages:
 // send, stop, edit, delete, fork, rerun, restore, load. It never holds a key.
 
-const seconds = (s) => (s == null ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
-
-function numbers(turn) {
-  const parts = [];
-  if (turn.status && turn.status !== "done") parts.push(turn.status);
-  if (turn.ttft_s != null) parts.push(`first token ${seconds(turn.ttft_s)}`);
-  if (turn.tokens_per_s != null) parts.push(`${turn.tokens_per_s.toFixed(1)} tokens/s`);
-  if (turn.prompt_tokens != null) {
-    const mark = turn.estimated ? "~" : "";
-    parts.push(`${mark}${turn.prompt_tokens} + ${mark}${turn.completion_tokens} tokens`);
-  }
-  if (turn.cost) parts.push(turn.cost);
-  if (turn.finish_reason && turn.finish_reason !== "stop") parts.push(`finish_reason ${turn.finish_reason}`);
-  if (turn.edited) parts.push("edited");
-  return parts.join(" · ");
-}
+import { element } from "./kit.js";
 
 function render({ model, el: root }) {
-  root.classList.add("llmw-chat");
+  root.classList.add("llmw", "llmw-chat");
 
-  const head = el("div", "llmw-chat-head");
-  const title = el("span", "llmw-chat-model");
-  const bar = el("span", "llmw-chat-context");
-  const fill = el("span", "llmw-chat-context-fill");
+  const head = element("div", "llmw-chat-head");
+  const title = element("span", "llmw-chat-model");
+  const bar = element("span", "llmw-chat-context");
+  const fill = element("span", "llmw-chat-context-fill");
   bar.append(fill);
-  const barText = el("span", "llmw-chat-context-text");
-  const restore = el("button", "llmw-chat-restore", "Switch branch");
+  const barText = element("span", "llmw-chat-context-text");
+  const restore = element("button", "llmw-chat-restore", "Switch branch");
   restore.title = "Go back to the conversation you forked from (this one is kept in its place)";
   restore.addEventListener("click", () => act({ type: "restore" }));
-  const copy = el("button", "llmw-chat-copy", "Copy messages");
+  const copy = element("button", "llmw-chat-copy", "Copy messages");
   copy.title = "The conversation as a JSON `messages` list";
-  const loader = el("button", "llmw-chat-load", "Load messages…");
+  const loader = element("button", "llmw-chat-load", "Load messages…");
   head.append(title, bar, barText, restore);
-  const foot = el("div", "llmw-chat-foot");
+  const foot = element("div", "llmw-chat-foot");
   foot.append(copy, loader);
 
-  const system = el("details", "llmw-chat-system");
-  const summary = el("summary", null, "System prompt");
-  const systemText = el("textarea", "llmw-chat-system-text");
+  const system = element("details", "llmw-chat-system");
+  const summary = element("summary", null, "System prompt");
+  const systemText = element("textarea", "llmw-chat-system-text");
   systemText.rows = 2;
   systemText.addEventListener("change", () => {
     model.set("system", systemText.value);
@@ -55,27 +33,27 @@ function render({ model, el: root }) {
   });
   system.append(summary, systemText);
 
-  const list = el("div", "llmw-chat-list");
+  const list = element("div", "llmw-chat-list");
   list.setAttribute("role", "log");
-  const live = el("div", "llmw-chat-live");
-  const error = el("div", "llmw-chat-error");
+  const live = element("div", "llmw-chat-live");
+  const error = element("div", "llmw-chat-error");
   error.setAttribute("role", "alert");
 
-  const ask = el("div", "llmw-chat-ask");
-  const box = el("textarea", "llmw-chat-input");
+  const ask = element("div", "llmw-chat-ask");
+  const box = element("textarea", "llmw-chat-input");
   box.rows = 2;
   box.placeholder = "Ask something. Enter sends, Shift+Enter adds a line, Escape stops.";
-  const sendButton = el("button", "llmw-chat-send", "Send");
-  const stopButton = el("button", "llmw-chat-stop", "Stop");
+  const sendButton = element("button", "llmw-chat-send", "Send");
+  const stopButton = element("button", "llmw-chat-stop", "Stop");
   stopButton.title = "Close the stream and keep what has arrived";
   ask.append(box, sendButton, stopButton);
 
-  const loadPanel = el("div", "llmw-chat-load-panel");
-  const loadText = el("textarea", "llmw-chat-load-text");
+  const loadPanel = element("div", "llmw-chat-load-panel");
+  const loadText = element("textarea", "llmw-chat-load-text");
   loadText.rows = 4;
   loadText.placeholder = '[{"role": "system", "content": "..."}, {"role": "user", "content": "..."}]';
-  const loadGo = el("button", null, "Load");
-  const loadCancel = el("button", null, "Cancel");
+  const loadGo = element("button", null, "Load");
+  const loadCancel = element("button", null, "Cancel");
   loadPanel.append(loadText, loadGo, loadCancel);
   loadPanel.hidden = true;
 
@@ -141,11 +119,11 @@ function render({ model, el: root }) {
   });
 
   function editor(row, index, turn) {
-    const area = el("textarea", "llmw-chat-edit");
+    const area = element("textarea", "llmw-chat-edit");
     area.value = turn.content;
     area.rows = Math.min(10, turn.content.split("\n").length + 1);
-    const save = el("button", null, "Save");
-    const cancel = el("button", null, "Cancel");
+    const save = element("button", null, "Save");
+    const cancel = element("button", null, "Cancel");
     const done = () => drawList();
     save.addEventListener("click", () => act({ type: "edit", index, content: area.value }));
     cancel.addEventListener("click", done);
@@ -165,17 +143,17 @@ function render({ model, el: root }) {
   function drawList() {
     const turns = model.get("turns");
     const rows = turns.map((turn, index) => {
-      const row = el("div", "llmw-chat-message");
+      const row = element("div", "llmw-chat-message");
       row.dataset.role = turn.role;
-      const role = el("span", "llmw-chat-role", turn.role);
-      const body = el("div", "llmw-chat-text", turn.html ? null : turn.content);
+      const role = element("span", "llmw-chat-role", turn.role);
+      const body = element("div", "llmw-chat-text", turn.html ? null : turn.content);
       if (turn.html) {
         body.classList.add("llmw-markdown");
         body.innerHTML = turn.html; // rendered in Python by markdown-it with raw HTML disabled
       }
-      const actions = el("span", "llmw-chat-actions");
+      const actions = element("span", "llmw-chat-actions");
       const button = (label, title, action) => {
-        const b = el("button", null, label);
+        const b = element("button", null, label);
         b.title = title;
         b.disabled = busy(); // the history holds still while an answer streams
         b.addEventListener("click", action);
@@ -191,11 +169,10 @@ function render({ model, el: root }) {
         );
       }
       button("Delete", "Delete this turn: the question and its answer", () => act({ type: "delete", index }));
-      const top = el("div", "llmw-chat-message-head");
+      const top = element("div", "llmw-chat-message-head");
       top.append(role, actions);
       row.append(top, body);
-      const line = numbers(turn);
-      if (line) row.append(el("div", "llmw-chat-numbers", line));
+      if (turn.figures) row.append(element("div", "llmw-chat-numbers", turn.figures)); // figures.py
       return row;
     });
     list.replaceChildren(...rows);
@@ -208,14 +185,13 @@ function render({ model, el: root }) {
     live.hidden = !now.question;
     live.replaceChildren();
     if (!now.question) return;
-    const question = el("div", "llmw-chat-message");
+    const question = element("div", "llmw-chat-message");
     question.dataset.role = "user";
-    question.append(el("span", "llmw-chat-role", "user"), el("div", "llmw-chat-text", now.question));
-    const answer = el("div", "llmw-chat-message llmw-chat-streaming");
+    question.append(element("span", "llmw-chat-role", "user"), element("div", "llmw-chat-text", now.question));
+    const answer = element("div", "llmw-chat-message llmw-chat-streaming");
     answer.dataset.role = "assistant";
-    answer.append(el("span", "llmw-chat-role", "assistant"), el("div", "llmw-chat-text", now.text || "…"));
-    const line = numbers({ ttft_s: now.ttft_s, tokens_per_s: now.tokens_per_s, status: now.status });
-    if (line) answer.append(el("div", "llmw-chat-numbers", line));
+    answer.append(element("span", "llmw-chat-role", "assistant"), element("div", "llmw-chat-text", now.text || "…"));
+    if (now.figures) answer.append(element("div", "llmw-chat-numbers", now.figures));
     live.append(question, answer);
   }
 

@@ -1,40 +1,13 @@
 // The comparison grid: one card per lane, streamed side by side, and a word diff of two.
 // Python owns the state; this view draws it and sends {type: "stop", lane?}.
 
-const seconds = (s) => (s == null ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
+import { element, withCode } from "./kit.js";
+
 const LIVE = new Set(["waiting", "streaming"]);
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
-
-// A note's `name` in code type: the notes come from Provider.check_params, as text.
-function withCode(text) {
-  const item = element("li");
-  text.split("`").forEach((part, i) => item.append(i % 2 ? element("code", "", part) : document.createTextNode(part)));
-  return item;
-}
-
-function figures(lane) {
-  const parts = [];
-  if (lane.ttft_s != null) parts.push(`first token ${seconds(lane.ttft_s)}`);
-  if (lane.tokens_per_s != null) parts.push(`${lane.tokens_per_s.toFixed(1)} tokens/s`);
-  const usage = lane.usage || {};
-  if (usage.total_tokens != null) {
-    const mark = usage.estimated ? "~" : "";
-    parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
-  }
-  if (lane.cost) parts.push(lane.cost);
-  if (lane.finish_reason) parts.push(`finish_reason ${lane.finish_reason}`);
-  if (lane.choices > 1) parts.push(`choice 1 of ${lane.choices} shown`);
-  return parts;
-}
 
 function render({ model, el }) {
-  el.classList.add("llmw-compare");
+  el.classList.add("llmw", "llmw-compare");
   el.tabIndex = 0; // Escape stops every lane
   const head = element("div", "llmw-compare-head");
   const prompt = element("span", "llmw-compare-prompt");
@@ -92,7 +65,7 @@ function render({ model, el }) {
       ...Object.entries(lane.own || {}).map(([k, v]) => element("code", "llmw-compare-chip", `${k}=${v}`)),
     );
     c.own.hidden = !Object.keys(lane.own || {}).length;
-    c.notes.replaceChildren(...(lane.notes || []).map(withCode));
+    c.notes.replaceChildren(...(lane.notes || []).map((note) => withCode(note, "li")));
     c.notes.hidden = !(lane.notes || []).length;
     if (lane.html) {
       c.body.classList.add("llmw-markdown");
@@ -103,7 +76,7 @@ function render({ model, el }) {
     }
     c.error.textContent = lane.error;
     c.error.hidden = !lane.error;
-    c.foot.textContent = figures(lane).join(" · ");
+    c.foot.textContent = lane.figures; // written in Python (figures.py)
   }
 
   // The diff's bar is built once: redrawing it while lanes stream would close an open

@@ -2,14 +2,9 @@
 // whose nearest texts are marked on both. Python embeds; the page draws and sends
 // {type: "query", text}.
 
-const SVG = "http://www.w3.org/2000/svg";
+import { element } from "./kit.js";
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+const SVG = "http://www.w3.org/2000/svg";
 
 function svg(tag, attributes) {
   const node = document.createElementNS(SVG, tag);
@@ -20,7 +15,7 @@ function svg(tag, attributes) {
 const short = (text, n = 28) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 
 function render({ model, el }) {
-  el.classList.add("llmw-embed");
+  el.classList.add("llmw", "llmw-embed");
   const title = element("div", "llmw-embed-title");
   const error = element("div", "llmw-embed-error");
   const panes = element("div", "llmw-embed-panes");

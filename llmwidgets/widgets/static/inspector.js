@@ -2,15 +2,10 @@
 // for a stream, the timeline of its server-sent events. Python owns the state; the page
 // only draws it (and copies the curl and Python it was given).
 
-const ms = (v) => (v == null ? "" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`);
-const KINDS = ["sent", "headers", "first byte", "first token", "chunk", "usage", "done"];
+import { duration, element } from "./kit.js";
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+const ms = (v) => duration(v == null ? v : v / 1000); // the wire's times come in ms
+const KINDS = ["sent", "headers", "first byte", "first token", "chunk", "usage", "done"];
 
 async function copy(text, button) {
   try {
@@ -83,14 +78,7 @@ function timelineView(x) {
 
 function details(x) {
   const box = element("div", "llmw-insp-details");
-  const f = x.figures || {};
-  const facts = [];
-  if (f.ttft_ms != null) facts.push(`first token ${ms(f.ttft_ms)}`);
-  if (f.tokens_per_s != null) facts.push(`${f.tokens_per_s.toFixed(1)} tokens/s`);
-  if (x.streamed && f.frames != null) facts.push(`${f.frames} events`);
-  if (x.total_ms != null) facts.push(`${ms(x.total_ms)} in all`);
-  if (x.retry_after_s != null) facts.push(`Retry-After: ${x.retry_after_s} s`);
-  if (facts.length) box.append(element("div", "llmw-insp-facts", facts.join(" · ")));
+  if (x.facts) box.append(element("div", "llmw-insp-facts", x.facts)); // written in Python
 
   const request = element("section", "llmw-insp-part");
   request.append(element("h4", "", "Request"), headerTable(x.request_headers));
@@ -121,7 +109,7 @@ function details(x) {
 }
 
 function render({ model, el }) {
-  el.classList.add("llmw-inspector");
+  el.classList.add("llmw", "llmw-inspector");
   const head = element("div", "llmw-insp-head");
   const title = element("b", "", "Inspector");
   const state = element("span", "llmw-insp-state");

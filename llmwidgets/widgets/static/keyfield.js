@@ -2,7 +2,7 @@
 // the user presses Enter or "Use key", and the field is cleared at once.
 
 function render({ model, el }) {
-  el.classList.add("llmw-key");
+  el.classList.add("llmw", "llmw-key");
   const input = document.createElement("input");
   input.type = "password";
   input.autocomplete = "off";

@@ -4,33 +4,8 @@
 // Python answers with the request, the code, each control's warnings and the answer.
 // It never holds a key.
 
-// The reference's ranges (CreateChatCompletionRequest); `fallback` is the API's default,
-// shown greyed while a control is unset, and `start` what ticking it fills in.
-const CONTROLS = [
-  { name: "temperature", kind: "slider", min: 0, max: 2, step: 0.1, fallback: 1,
-    help: "How random the sampling is: 0 takes the likeliest token, 2 is wild." },
-  { name: "top_p", kind: "slider", min: 0, max: 1, step: 0.05, fallback: 1,
-    help: "Sample only from the likeliest tokens whose probabilities add up to top_p." },
-  { name: "max_completion_tokens", kind: "limit", min: 1, start: 256, placeholder: "no limit",
-    help: "The most tokens the answer may have: it is cut there, with finish_reason \"length\"." },
-  { name: "n", kind: "int", min: 1, max: 8, fallback: 1, start: 2,
-    help: "How many answers to sample for the one prompt (you pay for every one)." },
-  { name: "stop", kind: "lines",
-    help: "Up to 4 sequences, one a line, where the answer stops (\\n stands for a new line)." },
-  { name: "frequency_penalty", kind: "slider", min: -2, max: 2, step: 0.1, fallback: 0,
-    help: "Above 0, a token is less likely the more often it has appeared already." },
-  { name: "presence_penalty", kind: "slider", min: -2, max: 2, step: 0.1, fallback: 0,
-    help: "Above 0, a token that has appeared at all is less likely: new topics." },
-  { name: "seed", kind: "int", start: 42, placeholder: "random",
-    help: "The same seed with the same request samples the same answer, where supported." },
-  { name: "response_format", kind: "format",
-    help: "Ask for JSON: any object (json_object), or one that fits your schema (json_schema)." },
-  { name: "logprobs", kind: "bool",
-    help: "Return each token of the answer with its probability." },
-  { name: "top_logprobs", kind: "int", min: 0, max: 20, fallback: 0, start: 3,
-    help: "Also the likeliest alternatives at each position (needs logprobs)." },
-];
-const LIMITS = ["max_completion_tokens", "max_tokens"];
+import { element, percent, visible, withCode } from "./kit.js";
+
 const FORMATS = ["json_object", "json_schema", "text"];
 const EXAMPLE_SCHEMA = JSON.stringify(
   {
@@ -42,24 +17,9 @@ const EXAMPLE_SCHEMA = JSON.stringify(
   2,
 );
 
-const seconds = (s) => (s == null ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
 const escapeLines = (text) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
 const unescapeLine = (text) =>
   text.replace(/\\(\\|n|t)/g, (_, c) => (c === "n" ? "\n" : c === "t" ? "\t" : "\\"));
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
-
-// `code` spans for text in backticks, as the provider notes write parameter names.
-function withCode(text) {
-  const span = el("span");
-  text.split("`").forEach((part, i) => span.append(i % 2 ? el("code", null, part) : part));
-  return span;
-}
 
 // JSON and Python, coloured by a small tokenizer; built from text nodes, never innerHTML.
 const TOKENS =
@@ -70,7 +30,7 @@ function highlight(pre, text, previous, warned) {
   const old = new Set((previous || "").split("\n"));
   const lines = text.split("\n");
   const nodes = lines.map((line) => {
-    const row = el("span", "llmw-pg-line");
+    const row = element("span", "llmw-pg-line");
     if (previous != null && !old.has(line)) row.classList.add("llmw-pg-changed");
     const param = line.match(PARAM_LINE);
     if (param && warned.has(param[1] || param[2])) row.classList.add("llmw-pg-warned");
@@ -78,7 +38,7 @@ function highlight(pre, text, previous, warned) {
     for (const m of line.matchAll(TOKENS)) {
       row.append(line.slice(last, m.index));
       const kind = m[1] ? (m[2] ? "key" : "string") : m[3] ? "comment" : m[4] ? "number" : m[5] ? "atom" : "keyword";
-      row.append(el("span", `llmw-pg-tok-${kind}`, m[1] || m[0]));
+      row.append(element("span", `llmw-pg-tok-${kind}`, m[1] || m[0]));
       if (m[2]) row.append(m[2]);
       last = m.index + m[0].length;
     }
@@ -89,108 +49,111 @@ function highlight(pre, text, previous, warned) {
 }
 
 function render({ model, el: root }) {
-  root.classList.add("llmw-pg");
+  root.classList.add("llmw", "llmw-pg");
 
   // -- head: provider, model, and a note on how the provider is reached --------------
-  const head = el("div", "llmw-pg-head");
-  const title = el("span", "llmw-pg-title", "Playground");
-  const providerLabel = el("label", "llmw-pg-field");
-  const providerMenu = el("select", "llmw-pg-provider");
-  providerLabel.append(el("span", null, "provider"), providerMenu);
-  const modelLabel = el("label", "llmw-pg-field");
-  const modelBox = el("input", "llmw-pg-model");
+  const head = element("div", "llmw-pg-head");
+  const title = element("span", "llmw-pg-title", "Playground");
+  const providerLabel = element("label", "llmw-pg-field");
+  const providerMenu = element("select", "llmw-pg-provider");
+  providerLabel.append(element("span", null, "provider"), providerMenu);
+  const modelLabel = element("label", "llmw-pg-field");
+  const modelBox = element("input", "llmw-pg-model");
   modelBox.setAttribute("list", `llmw-pg-models-${Math.random().toString(36).slice(2)}`);
   modelBox.placeholder = "a model id";
   modelBox.spellcheck = false;
-  const modelList = el("datalist");
+  const modelList = element("datalist");
   modelList.id = modelBox.getAttribute("list");
-  modelLabel.append(el("span", null, "model"), modelBox, modelList);
+  modelLabel.append(element("span", null, "model"), modelBox, modelList);
   head.append(title, providerLabel, modelLabel);
-  const note = el("div", "llmw-pg-note");
+  const note = element("div", "llmw-pg-note");
 
   // -- left: the prompts and a row per parameter -------------------------------------
-  const left = el("div", "llmw-pg-controls");
-  const systemBox = el("textarea", "llmw-pg-system");
+  const left = element("div", "llmw-pg-controls");
+  const systemBox = element("textarea", "llmw-pg-system");
   systemBox.rows = 1;
   systemBox.placeholder = "System message (optional): how the model should behave";
-  const promptBox = el("textarea", "llmw-pg-prompt");
+  const promptBox = element("textarea", "llmw-pg-prompt");
   promptBox.rows = 3;
   promptBox.placeholder = "User message: what to ask";
-  const prompts = el("div", "llmw-pg-prompts");
+  const prompts = element("div", "llmw-pg-prompts");
   const label = (text, box) => {
-    const wrap = el("label", "llmw-pg-prompt-label");
-    wrap.append(el("span", null, text), box);
+    const wrap = element("label", "llmw-pg-prompt-label");
+    wrap.append(element("span", null, text), box);
     return wrap;
   };
   prompts.append(label("system", systemBox), label("user", promptBox));
 
-  const grid = el("div", "llmw-pg-grid");
-  const rows = CONTROLS.map((spec) => makeRow(spec));
+  const grid = element("div", "llmw-pg-grid");
+  // Each parameter's control, with the reference's range and default: parameters.CONTROLS.
+  const controls = model.get("controls");
+  const LIMITS = controls.find((spec) => spec.kind === "limit").names;
+  const rows = controls.map((spec) => makeRow(spec));
   const byName = Object.fromEntries(rows.map((r) => [r.spec.name, r]));
   for (const r of rows) grid.append(r.row);
 
-  const error = el("div", "llmw-pg-error");
+  const error = element("div", "llmw-pg-error");
   error.setAttribute("role", "alert");
-  const actions = el("div", "llmw-pg-actions");
-  const runButton = el("button", "llmw-pg-run", "Run");
+  const actions = element("div", "llmw-pg-actions");
+  const runButton = element("button", "llmw-pg-run", "Run");
   runButton.title = "Send the request and stream the answer (Ctrl+Enter or ⌘+Enter)";
-  const stopButton = el("button", "llmw-pg-stop", "Stop");
+  const stopButton = element("button", "llmw-pg-stop", "Stop");
   stopButton.title = "Close the stream and keep what has arrived (Escape)";
-  const keys = el("span", "llmw-pg-keys", "Ctrl+Enter runs · Escape stops");
+  const keys = element("span", "llmw-pg-keys", "Ctrl+Enter runs · Escape stops");
   actions.append(runButton, stopButton, keys);
   left.append(prompts, grid, error, actions);
 
   // -- right: the request as JSON, or as Python -------------------------------------
-  const right = el("div", "llmw-pg-request");
-  const tabs = el("div", "llmw-pg-tabs");
-  const jsonTab = el("button", "llmw-pg-tab", "Request JSON");
-  const codeTab = el("button", "llmw-pg-tab", "Python");
-  const copyJson = el("button", "llmw-pg-copy llmw-pg-copy-json", "Copy JSON");
+  const right = element("div", "llmw-pg-request");
+  const tabs = element("div", "llmw-pg-tabs");
+  const jsonTab = element("button", "llmw-pg-tab", "Request JSON");
+  const codeTab = element("button", "llmw-pg-tab", "Python");
+  const copyJson = element("button", "llmw-pg-copy llmw-pg-copy-json", "Copy JSON");
   copyJson.title = "The request body, as sent (the key travels in a header: it is not here)";
-  const copyCode = el("button", "llmw-pg-copy llmw-pg-copy-code", "Copy as code");
+  const copyCode = element("button", "llmw-pg-copy llmw-pg-copy-code", "Copy as code");
   copyCode.title = "The same call with the openai SDK: client.chat.completions.create(...)";
   tabs.append(jsonTab, codeTab);
-  const pre = el("pre", "llmw-pg-pre");
+  const pre = element("pre", "llmw-pg-pre");
   pre.tabIndex = 0;
-  const copyRow = el("div", "llmw-pg-copy-row");
-  const copyHint = el("span", "llmw-pg-copy-hint");
+  const copyRow = element("div", "llmw-pg-copy-row");
+  const copyHint = element("span", "llmw-pg-copy-hint");
   copyRow.append(copyHint, copyJson, copyCode);
   right.append(tabs, pre, copyRow);
 
-  const body = el("div", "llmw-pg-body");
+  const body = element("div", "llmw-pg-body");
   body.append(left, right);
 
   // -- below: the answer --------------------------------------------------------------
-  const answerBox = el("div", "llmw-pg-answer");
-  const answerHead = el("div", "llmw-pg-answer-head");
-  const badge = el("span", "llmw-pg-badge");
-  const numbers = el("span", "llmw-pg-numbers");
+  const answerBox = element("div", "llmw-pg-answer");
+  const answerHead = element("div", "llmw-pg-answer-head");
+  const badge = element("span", "llmw-pg-badge");
+  const numbers = element("span", "llmw-pg-numbers");
   answerHead.append(badge, numbers);
-  const choices = el("div", "llmw-pg-choices");
-  const runError = el("div", "llmw-pg-run-error");
+  const choices = element("div", "llmw-pg-choices");
+  const runError = element("div", "llmw-pg-run-error");
   runError.setAttribute("role", "alert");
-  const tokens = el("div", "llmw-pg-tokens");
+  const tokens = element("div", "llmw-pg-tokens");
   answerBox.append(answerHead, choices, runError, tokens);
 
   root.append(head, note, body, answerBox);
 
   // -- one row per parameter ----------------------------------------------------------
   function makeRow(spec) {
-    const row = el("div", "llmw-pg-row");
+    const row = element("div", "llmw-pg-row");
     row.dataset.param = spec.name;
-    const name = el("label", "llmw-pg-name");
-    const on = el("input");
+    const name = element("label", "llmw-pg-name");
+    const on = element("input");
     on.type = "checkbox";
     on.title = "Set: send this parameter. Unset: leave it out of the request.";
     name.title = spec.help;
-    const value = el("div", "llmw-pg-value");
-    const notes = el("div", "llmw-pg-notes");
+    const value = element("div", "llmw-pg-value");
+    const notes = element("div", "llmw-pg-notes");
     const r = { spec, row, on, notes, inputs: [] };
     let keyName = spec.name;
     r.key = () => keyName;
 
     const number = (attrs) => {
-      const box = el("input", "llmw-pg-number");
+      const box = element("input", "llmw-pg-number");
       box.type = "number";
       for (const [k, v] of Object.entries(attrs)) if (v != null) box[k] = v;
       return box;
@@ -198,7 +161,7 @@ function render({ model, el: root }) {
     const readNumber = (box) => (box.value === "" ? "" : Number(box.value));
 
     if (spec.kind === "slider") {
-      const range = el("input", "llmw-pg-range");
+      const range = element("input", "llmw-pg-range");
       Object.assign(range, { type: "range", min: spec.min, max: spec.max, step: spec.step });
       const box = number({ step: spec.step });
       range.addEventListener("input", () => {
@@ -216,7 +179,7 @@ function render({ model, el: root }) {
         box.value = v;
         range.value = v;
       };
-      name.append(on, el("span", null, spec.name));
+      name.append(on, element("span", null, spec.name));
     } else if (spec.kind === "int" || spec.kind === "limit") {
       const box = number({ min: spec.min, max: spec.max, step: 1, placeholder: spec.placeholder });
       box.addEventListener("input", () => touched(r, true));
@@ -225,7 +188,7 @@ function render({ model, el: root }) {
       r.read = () => readNumber(box);
       r.write = (v) => (box.value = v);
       if (spec.kind === "limit") {
-        const which = el("select", "llmw-pg-which");
+        const which = element("select", "llmw-pg-which");
         for (const option of LIMITS) which.append(new Option(option, option));
         which.title = "max_tokens is the older name; newer (reasoning) models take max_completion_tokens";
         which.addEventListener("change", () => {
@@ -239,10 +202,10 @@ function render({ model, el: root }) {
         };
         name.append(on, which);
       } else {
-        name.append(on, el("span", null, spec.name));
+        name.append(on, element("span", null, spec.name));
       }
     } else if (spec.kind === "lines") {
-      const area = el("textarea", "llmw-pg-lines");
+      const area = element("textarea", "llmw-pg-lines");
       area.rows = 1;
       area.placeholder = "one sequence a line, e.g. \\n\\n";
       area.spellcheck = false;
@@ -258,11 +221,11 @@ function render({ model, el: root }) {
         area.value = (Array.isArray(v) ? v : [v]).map(escapeLines).join("\n");
         fit();
       };
-      name.append(on, el("span", null, spec.name));
+      name.append(on, element("span", null, spec.name));
     } else if (spec.kind === "format") {
-      const kind = el("select", "llmw-pg-format");
+      const kind = element("select", "llmw-pg-format");
       for (const option of FORMATS) kind.append(new Option(option, option));
-      const schema = el("textarea", "llmw-pg-schema");
+      const schema = element("textarea", "llmw-pg-schema");
       schema.rows = 5;
       schema.spellcheck = false;
       schema.value = EXAMPLE_SCHEMA;
@@ -288,9 +251,9 @@ function render({ model, el: root }) {
         showSchema();
       };
       showSchema();
-      name.append(on, el("span", null, spec.name));
+      name.append(on, element("span", null, spec.name));
     } else if (spec.kind === "bool") {
-      const shown = el("span", "llmw-pg-true", "true");
+      const shown = element("span", "llmw-pg-true", "true");
       value.append(shown);
       let stored = true; // what Python holds (false from code stays false)
       r.read = () => stored;
@@ -298,7 +261,7 @@ function render({ model, el: root }) {
         stored = v !== false;
         shown.textContent = String(stored);
       };
-      name.append(on, el("span", null, spec.name));
+      name.append(on, element("span", null, spec.name));
     }
     r.fallback = () => {
       if (spec.fallback != null) r.write(spec.fallback);
@@ -511,8 +474,8 @@ function render({ model, el: root }) {
       }
       r.notes.replaceChildren(
         ...lines.map(([kind, text]) => {
-          const line = el("div", `llmw-pg-${kind}`);
-          line.append(el("span", "llmw-pg-icon", kind === "warn" ? "⚠" : "✕"), withCode(text));
+          const line = element("div", `llmw-pg-${kind}`);
+          line.append(element("span", "llmw-pg-icon", kind === "warn" ? "⚠" : "✕"), withCode(text));
           return line;
         }),
       );
@@ -540,32 +503,22 @@ function render({ model, el: root }) {
       return;
     }
     badge.textContent = answer.status;
-    const usage = answer.usage || {};
-    const parts = [];
-    if (answer.model) parts.push(answer.model);
-    if (answer.ttft_s != null) parts.push(`first token ${seconds(answer.ttft_s)}`);
-    if (answer.tokens_per_s != null) parts.push(`${answer.tokens_per_s.toFixed(1)} tokens/s`);
-    if (usage.total_tokens != null) {
-      const mark = answer.estimated ? "~" : "";
-      parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
-    }
-    if (answer.cost) parts.push(answer.cost);
-    numbers.textContent = parts.join(" · ");
+    numbers.textContent = answer.figures || ""; // written in Python (figures.py)
     // A call refused outright has no text: no empty card for it.
     const list = (answer.choices || []).filter((c) => c.text || busy() || c.finish_reason);
     const cards = list.map((choice, index) => {
-      const card = el("div", "llmw-pg-choice");
-      if (list.length > 1) card.append(el("div", "llmw-pg-choice-head", `choice ${index}`));
-      const text = el("div", "llmw-pg-text", choice.text || (busy() ? "…" : ""));
+      const card = element("div", "llmw-pg-choice");
+      if (list.length > 1) card.append(element("div", "llmw-pg-choice-head", `choice ${index}`));
+      const text = element("div", "llmw-pg-text", choice.text || (busy() ? "…" : ""));
       card.append(text);
       if (choice.finish_reason) {
-        const reason = el("div", "llmw-pg-finish", `finish_reason: ${choice.finish_reason}`);
+        const reason = element("div", "llmw-pg-finish", `finish_reason: ${choice.finish_reason}`);
         reason.dataset.reason = choice.finish_reason;
         card.append(reason);
       }
       return card;
     });
-    if (!cards.length && busy()) cards.push(el("div", "llmw-pg-choice llmw-pg-waiting", "waiting for the first token…"));
+    if (!cards.length && busy()) cards.push(element("div", "llmw-pg-choice llmw-pg-waiting", "waiting for the first token…"));
     choices.replaceChildren(...cards);
     choices.dataset.count = String(list.length);
     runError.textContent = answer.error || "";
@@ -573,16 +526,15 @@ function render({ model, el: root }) {
     const probs = answer.logprobs || [];
     tokens.hidden = !probs.length;
     if (probs.length) {
-      const title = el("div", "llmw-pg-tokens-head", "logprobs: each token of choice 0 and its probability (hover for the alternatives)");
+      const title = element("div", "llmw-pg-tokens-head", "logprobs: each token of choice 0 and its probability (hover for the alternatives)");
       const chips = probs.map((t) => {
-        const chip = el("span", "llmw-pg-token");
-        const visible = t.token.replace(/\n/g, "↵").replace(/ /g, "·");
-        chip.append(el("span", "llmw-pg-token-text", visible), el("span", "llmw-pg-token-p", `${(t.p * 100).toFixed(t.p < 0.1 ? 1 : 0)}%`));
+        const chip = element("span", "llmw-pg-token");
+        chip.append(element("span", "llmw-pg-token-text", visible(t.text)), element("span", "llmw-pg-token-p", percent(t.p)));
         chip.style.setProperty("--p", t.p.toFixed(3));
-        chip.title = [`${JSON.stringify(t.token)} ${(t.p * 100).toFixed(1)}%`, ...(t.top || []).map((a) => `  ${JSON.stringify(a.token)} ${(a.p * 100).toFixed(1)}%`)].join("\n");
+        chip.title = [`${JSON.stringify(t.text)} ${percent(t.p)}`, ...t.top.map((a) => `  ${JSON.stringify(a.text)} ${percent(a.p)}`)].join("\n");
         return chip;
       });
-      const strip = el("div", "llmw-pg-token-list");
+      const strip = element("div", "llmw-pg-token-list");
       strip.append(...chips);
       tokens.replaceChildren(title, strip);
     }

@@ -5,7 +5,7 @@ let quizzes = 0;
 
 function render({ model, el }) {
   const id = `llmw-quiz-${++quizzes}`;
-  el.classList.add("llmw-quiz");
+  el.classList.add("llmw", "llmw-quiz");
   const score = document.createElement("div");
   score.className = "llmw-quiz-score";
   score.setAttribute("aria-live", "polite");

@@ -1,17 +1,14 @@
 // The streaming output cell: a status line, the live text, a Stop button.
 // Python owns the state; this view only draws it and sends one message: {type: "stop"}.
 
+import { element, verdict } from "./kit.js";
+
 function render({ model, el }) {
-  el.classList.add("llmw-stream");
-  const head = document.createElement("div");
-  head.className = "llmw-head";
-  const status = document.createElement("span");
-  status.className = "llmw-status";
-  const metrics = document.createElement("span");
-  metrics.className = "llmw-metrics";
-  const stop = document.createElement("button");
-  stop.className = "llmw-stop";
-  stop.textContent = "Stop";
+  el.classList.add("llmw", "llmw-stream");
+  const head = element("div", "llmw-head");
+  const status = element("span", "llmw-status");
+  const metrics = element("span", "llmw-metrics");
+  const stop = element("button", "llmw-stop", "Stop");
   stop.title = "Close the stream and keep what has arrived";
   stop.addEventListener("click", () => {
     stop.disabled = true;
@@ -19,47 +16,20 @@ function render({ model, el }) {
   });
   head.append(status, metrics, stop);
 
-  const body = document.createElement("div");
-  body.className = "llmw-body";
-  const calls = document.createElement("div");
-  calls.className = "llmw-calls";
-  const check = document.createElement("div");
-  check.className = "llmw-check";
-  const error = document.createElement("div");
-  error.className = "llmw-error";
+  const body = element("div", "llmw-body");
+  const calls = element("div", "llmw-calls");
+  const check = element("div", "llmw-check");
+  const error = element("div", "llmw-error");
   el.append(head, body, calls, check, error);
-
-  // A verdict: its one line (✓, ✗ or … while writing) and each problem with its path.
-  // The marked HTML is built in Python from escaped JSON (structured.pretty_html).
-  function verdict(into, item) {
-    into.dataset.state = item.state;
-    const line = document.createElement("div");
-    line.className = "llmw-verdict";
-    line.textContent = item.summary;
-    const list = document.createElement("ul");
-    list.className = "llmw-problems";
-    for (const problem of item.problems || []) {
-      const li = document.createElement("li");
-      const path = document.createElement("code");
-      path.textContent = problem.path;
-      li.append(path, `: ${problem.message}`);
-      list.append(li);
-    }
-    into.append(line);
-    if (list.children.length) into.append(list);
-  }
 
   function drawCalls() {
     calls.replaceChildren();
     for (const call of model.get("tool_calls") || []) {
-      const card = document.createElement("div");
-      card.className = "llmw-call";
-      const title = document.createElement("div");
-      title.className = "llmw-call-name";
+      const card = element("div", "llmw-call");
+      const title = element("div", "llmw-call-name");
       title.textContent = `${call.name || "…"}(…)`;
       title.title = call.id ? `tool call ${call.id}` : "";
-      const args = document.createElement("pre");
-      args.className = "llmw-json";
+      const args = element("pre", "llmw-json");
       if (call.html) args.innerHTML = call.html;
       else args.textContent = call.arguments;
       card.append(title, args);
@@ -68,25 +38,12 @@ function render({ model, el }) {
     }
   }
 
-  const seconds = (s) => (s == null ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
-
   function draw() {
     const state = model.get("status");
     const live = state === "waiting" || state === "streaming";
     el.dataset.status = state;
     status.textContent = [state, model.get("llm_model")].filter(Boolean).join(" · ");
-    const usage = model.get("usage") || {};
-    const parts = [];
-    const ttft = model.get("ttft_s");
-    const rate = model.get("tokens_per_s");
-    if (ttft != null) parts.push(`first token ${seconds(ttft)}`);
-    if (rate != null) parts.push(`${rate.toFixed(1)} tokens/s`);
-    if (model.get("finish_reason")) parts.push(`finish_reason ${model.get("finish_reason")}`);
-    if (usage.total_tokens != null) {
-      const mark = usage.estimated ? "~" : "";
-      parts.push(`${mark}${usage.prompt_tokens} + ${mark}${usage.completion_tokens} tokens`);
-    }
-    metrics.textContent = parts.join(" · ");
+    metrics.textContent = model.get("figures"); // written in Python (figures.py)
     stop.hidden = !live || model.get("stoppable") === false; // the kernel's interrupt stops it
     if (live) stop.disabled = false;
     const html = model.get("html");
@@ -111,7 +68,7 @@ function render({ model, el }) {
     error.hidden = !model.get("error");
   }
 
-  const names = ["status", "stoppable", "llm_model", "text", "html", "error", "finish_reason", "ttft_s", "tokens_per_s", "usage", "json_check"];
+  const names = ["status", "stoppable", "llm_model", "text", "html", "error", "figures", "json_check"];
   for (const name of names) model.on(`change:${name}`, draw);
   model.on("change:tool_calls", drawCalls);
   model.on("change:tool_calls", draw);

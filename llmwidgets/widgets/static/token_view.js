@@ -2,18 +2,11 @@
 // id); in an answer, each token tinted by the model's probability for it (hover: the
 // probability and the rivals; click: keep them in view below). Python owns the state.
 
-const percent = (p) => (p >= 0.995 ? "100%" : p < 0.001 ? "<0.1%" : `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`);
-const visible = (text) => text.replace(/ /g, "·").replace(/\n/g, "↵\n").replace(/\t/g, "→");
+import { element, percent, visible } from "./kit.js";
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 function render({ model, el }) {
-  el.classList.add("llmw-tokens");
+  el.classList.add("llmw", "llmw-tokens");
   const title = element("div", "llmw-tok-title");
   const body = element("div", "llmw-tok-body");
   const pinned = element("div", "llmw-tok-pinned");

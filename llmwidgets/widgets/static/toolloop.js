@@ -2,12 +2,7 @@
 // details. Python owns the state (the rounds, their verdicts and figures, all formatted
 // there); this view draws it and sends one message: {type: "stop"}.
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+import { element, verdict } from "./kit.js";
 
 // Marked or indented JSON: built in Python from escaped text (structured.pretty_html).
 function jsonBlock(markup, fallback) {
@@ -17,19 +12,10 @@ function jsonBlock(markup, fallback) {
   return pre;
 }
 
-function verdict(call) {
+// A call's verdict in its own box (the kit draws it).
+function verdictBox(call) {
   const box = element("div", "llmw-verdict-box");
-  box.dataset.state = call.state;
-  box.append(element("div", "llmw-verdict", call.summary));
-  if ((call.problems || []).length) {
-    const list = element("ul", "llmw-problems");
-    for (const p of call.problems) {
-      const li = element("li");
-      li.append(element("code", "", p.path), `: ${p.message}`);
-      list.append(li);
-    }
-    box.append(list);
-  }
+  verdict(box, call);
   return box;
 }
 
@@ -55,7 +41,7 @@ function roundBody(round) {
     const card = element("div", "llmw-loop-call");
     const asked = element("div", "llmw-loop-step");
     asked.append(element("span", "llmw-loop-label", "model asks"), element("code", "llmw-call-name", `${call.name}(…)`));
-    card.append(asked, jsonBlock(call.html, call.arguments), verdict(call));
+    card.append(asked, jsonBlock(call.html, call.arguments), verdictBox(call));
     if (call.result != null) {
       const ran = element("div", "llmw-loop-step");
       const label = call.failed ? "sent back an error" : `${call.name} returned in ${call.took}`;
@@ -71,7 +57,7 @@ function roundBody(round) {
 }
 
 function render({ model, el }) {
-  el.classList.add("llmw-loop");
+  el.classList.add("llmw", "llmw-loop");
   const head = element("div", "llmw-head");
   const status = element("span", "llmw-status");
   const count = element("span", "llmw-metrics");

@@ -15,34 +15,79 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .providers import Provider
 
 __all__ = [
     "CLIENT_OPTIONS",
+    "CONTROLS",
     "PARAMETERS",
+    "Control",
     "check_parameters",
+    "problems_line",
     "refuse_client_options",
+    "refuse_unknown",
     "warnings_by_parameter",
 ]
 
-# The controls, in the order of the page and of the request. Ranges are the reference's
+
+@dataclass(frozen=True)
+class Control:
+    """A request parameter as the Playground's page shows it, and as it is checked here:
+    its kind, the reference's range, the API's default (shown greyed while the control is
+    unset) and what ticking the control fills in. The page gets this table as it is."""
+
+    name: str
+    kind: str  # slider, limit, int, lines, format or bool
+    help: str
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    fallback: Any = None
+    start: Any = None
+    placeholder: str = ""
+    names: tuple[str, ...] = ()  # a control that sets one of several parameters
+
+    def for_page(self) -> dict[str, Any]:
+        shown = {k: v for k, v in asdict(self).items() if v not in (None, "", ())}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in shown.items()}
+
+
+# In the order of the page and of the request. Ranges and defaults are the reference's
 # (openai-openapi, CreateChatCompletionRequest and its ModelResponseProperties).
-PARAMETERS = (
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "max_completion_tokens",
-    "n",
-    "stop",
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "response_format",
-    "logprobs",
-    "top_logprobs",
-)
+CONTROLS = (
+    Control("temperature", "slider", min=0, max=2, step=0.1, fallback=1,
+            help="How random the sampling is: 0 takes the likeliest token, 2 is wild."),
+    Control("top_p", "slider", min=0, max=1, step=0.05, fallback=1,
+            help="Sample only from the likeliest tokens whose probabilities add up to top_p."),
+    Control("max_completion_tokens", "limit", min=1, start=256, placeholder="no limit",
+            names=("max_completion_tokens", "max_tokens"),
+            help="The most tokens the answer may have: it is cut there, with "
+                 'finish_reason "length".'),
+    Control("n", "int", min=1, max=128, fallback=1, start=2,
+            help="How many answers to sample for the one prompt (you pay for every one)."),
+    Control("stop", "lines",
+            help="Up to 4 sequences, one a line, where the answer stops (\\n stands for a "
+                 "new line)."),
+    Control("frequency_penalty", "slider", min=-2, max=2, step=0.1, fallback=0,
+            help="Above 0, a token is less likely the more often it has appeared already."),
+    Control("presence_penalty", "slider", min=-2, max=2, step=0.1, fallback=0,
+            help="Above 0, a token that has appeared at all is less likely: new topics."),
+    Control("seed", "int", min=-(2**63), max=2**63 - 1, start=42, placeholder="random",
+            help="The same seed with the same request samples the same answer, where "
+                 "supported."),
+    Control("response_format", "format",
+            help="Ask for JSON: any object (json_object), or one that fits your schema "
+                 "(json_schema)."),
+    Control("logprobs", "bool", help="Return each token of the answer with its probability."),
+    Control("top_logprobs", "int", min=0, max=20, fallback=0, start=3,
+            help="Also the likeliest alternatives at each position (needs logprobs)."),
+)  # fmt: skip
+# Every parameter the controls set, in the request's order.
+PARAMETERS = tuple(name for c in CONTROLS for name in (c.names or (c.name,)))
+
 # What belongs to the client, not the request: given as a parameter it would be sent in
 # the body (a key among them), and shown wherever the request is.
 CLIENT_OPTIONS = frozenset(
@@ -63,6 +108,25 @@ CLIENT_OPTIONS = frozenset(
 )
 
 
+def refuse_unknown(params: dict[str, Any], where: str, *, also: tuple[str, ...] = ()) -> None:
+    """A name that is no parameter is refused before its value is kept anywhere (a key
+    given by mistake must not become widget state): a client option, or a misspelling."""
+    refuse_client_options(params, where)
+    unknown = sorted(set(params) - set(PARAMETERS) - set(also))
+    if unknown:
+        raise TypeError(
+            f"{where}: {', '.join(unknown)} is not a parameter it sets "
+            f"(it sets {', '.join(PARAMETERS)})"
+        )
+
+
+def problems_line(problems: dict[str, str]) -> str:
+    """What will not be sent and why, in one line ("" when all is sent)."""
+    if not problems:
+        return ""
+    return "Not sent: " + "; ".join(f"{name} {why}" for name, why in problems.items()) + "."
+
+
 def refuse_client_options(names: Any, where: str) -> None:
     """TypeError, naming (never showing) any client option among request parameters."""
     found = sorted(CLIENT_OPTIONS.intersection(names))
@@ -73,18 +137,15 @@ def refuse_client_options(names: Any, where: str) -> None:
         )
 
 
-_NUMBERS = {  # name: (lowest, highest)
-    "temperature": (0.0, 2.0),
-    "top_p": (0.0, 1.0),
-    "frequency_penalty": (-2.0, 2.0),
-    "presence_penalty": (-2.0, 2.0),
-}
-_WHOLE = {  # name: (lowest, highest or None)
-    "max_tokens": (1, None),
-    "max_completion_tokens": (1, None),
-    "n": (1, 128),
-    "seed": (-(2**63), 2**63 - 1),
-    "top_logprobs": (0, 20),
+def _range(control: Control) -> tuple[float, float]:
+    """A control's range, unbounded where the reference sets no bound."""
+    low = -math.inf if control.min is None else control.min
+    return low, math.inf if control.max is None else control.max
+
+
+_NUMBERS = {c.name: _range(c) for c in CONTROLS if c.kind == "slider"}
+_WHOLE = {
+    name: _range(c) for c in CONTROLS if c.kind in ("int", "limit") for name in c.names or (c.name,)
 }
 _MAX_STOP = 4  # StopConfiguration: "Up to 4 sequences"
 _SCHEMA_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")  # ResponseFormatJsonSchema.name
@@ -132,8 +193,8 @@ def _check(name: str, value: Any) -> Any:
     if name in _WHOLE:
         lowest, highest = _WHOLE[name]
         whole = _as_whole(value)
-        if whole < lowest or (highest is not None and whole > highest):
-            span = f"from {lowest} to {highest}" if highest is not None else f"at least {lowest}"
+        if not lowest <= whole <= highest:
+            span = f"from {lowest} to {highest}" if highest < math.inf else f"at least {lowest}"
             raise _Bad(f"must be {span} (got {whole})")
         return whole
     if name == "stop":

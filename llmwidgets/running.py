@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from .usage import UsageLog
 
-__all__ = ["Reply", "StreamRun"]
+__all__ = ["Reply", "StreamRun", "streamed_body"]
 
 _log = logging.getLogger(__name__)
 
@@ -104,13 +104,7 @@ class StreamRun:
         # A client made with the SDK alone has a key `keys` never saw: whatever an error
         # echoes back of it must still be hidden.
         register_key(getattr(client, "api_key", "") or "")
-        request = {
-            **params,
-            "messages": messages,
-            "stream": True,
-            # Usage arrives in a last chunk only when asked for; the meter needs it.
-            "stream_options": {**params.get("stream_options", {}), "include_usage": True},
-        }
+        request = streamed_body(messages, params)
         self.model = str(params.get("model", ""))
         if meter is not None:
             meter.check_budget(provider, self.model, messages, _max_tokens(params))
@@ -263,6 +257,18 @@ class StreamRun:
                 draw()
             except Exception:  # a drawing bug must not leave the run unfinished
                 _log.exception("drawing a finished stream failed")
+
+
+def streamed_body(messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+    """The body a StreamRun sends, and the Playground shows before it does: the model, the
+    messages, the parameters, the stream, and usage in a last chunk (only sent when asked
+    for; the meter needs it)."""
+    body: dict[str, Any] = {"model": params["model"]} if "model" in params else {}
+    body["messages"] = messages
+    body.update((k, v) for k, v in params.items() if k not in body)
+    body["stream"] = True
+    body["stream_options"] = {**params.get("stream_options", {}), "include_usage": True}
+    return body
 
 
 def _max_tokens(params: dict[str, Any]) -> int | None:

@@ -339,7 +339,7 @@ def test_n_choices_and_logprobs_from_the_sandbox(offline):
     assert all(c["text"] and c["finish_reason"] for c in pg.answer["choices"])
     tokens = pg.answer["logprobs"]
     assert tokens and all(0 < t["p"] <= 1 and len(t["top"]) == 2 for t in tokens)
-    assert "".join(t["token"] for t in tokens) == pg.answer["choices"][0]["text"]
+    assert "".join(t["text"] for t in tokens) == pg.answer["choices"][0]["text"]
 
 
 @pytest.mark.parametrize("how", ["sdk", "sandbox", "rehearsed"])
@@ -398,3 +398,22 @@ def test_a_password_in_a_base_url_is_never_shown(loopback, canary_key):
     pg = Playground(openai.OpenAI(base_url=url, api_key="t"), model="m", prompt="Hi", meter=None)
     shown = json.dumps(pg.get_state(), default=str) + json.dumps(pg._repr_mimebundle_()[0])
     assert canary_key not in shown and canary_key not in pg.code
+
+
+def test_the_page_offers_the_ranges_python_checks(loopback):
+    """One table (parameters.CONTROLS) gives the page its controls and the checks their
+    ranges: a value the page lets a student pick is sent, one past it is refused."""
+    pg = Playground(client_of(loopback), model="loopback-small", prompt="Hi", meter=None)
+    controls = {c["name"]: c for c in pg.controls}
+    assert controls["n"]["max"] == 128 and controls["top_logprobs"]["max"] == 20
+    assert controls["max_completion_tokens"]["names"] == ["max_completion_tokens", "max_tokens"]
+    for spec in pg.controls:
+        for edge, past in (("min", -1), ("max", 1)):
+            if edge not in spec:
+                continue
+            step = spec.get("step", 1) if spec["kind"] == "slider" else 1
+            value = spec[edge]
+            pg.params = {"logprobs": True, spec["name"]: value}
+            assert spec["name"] in pg.request, (spec["name"], value, pg.problems)
+            pg.params = {"logprobs": True, spec["name"]: value + past * step}
+            assert spec["name"] not in pg.request and spec["name"] in pg.problems

@@ -10,6 +10,8 @@ from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
 
 from llmwidgets import ProviderSelector, environment
+from llmwidgets.client import rehearsal_of
+from llmwidgets.widgets.playground import Playground
 
 
 def all_state(selector: ProviderSelector, comm_log: list[dict]) -> str:
@@ -73,17 +75,41 @@ def test_a_dead_address_says_unreachable(no_keys: Path, comm_log: list[dict]) ->
 
 
 def test_a_key_from_the_environment_is_preferred(
-    monkeypatch: pytest.MonkeyPatch, no_keys: Path, comm_log: list[dict], canary_key: str
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox_url: str,
+    no_keys: Path,
+    comm_log: list[dict],
+    canary_key: str,
 ) -> None:
     monkeypatch.setenv("GROQ_API_KEY", canary_key)
     changes: list[str] = []
-    selector = ProviderSelector("openai")  # no OPENAI_API_KEY: it says so
-    assert selector.connection == "needs-setup"
-    assert "OPENAI_API_KEY" in selector.status.value
+    selector = ProviderSelector("openai")  # no OPENAI_API_KEY: rehearsed, and it says so
+    assert selector.connection == "rehearsed"
+    assert "No OPENAI_API_KEY here: OpenAI rehearsed on the sandbox." in selector.status.value
+    assert rehearsal_of(selector.client) == "openai"
     selector.on_change(lambda s: changes.append(s.provider))
     selector.provider_dropdown.value = "groq"  # the network guard refuses api.groq.com
     assert selector.connection == "unreachable"  # listing failed: the hints remain
+    assert rehearsal_of(selector.client) is None  # its own key: Groq itself, never rehearsed
     assert "GROQ_API_KEY" in selector.key_field.source
     assert selector.model in selector.model_dropdown.options
     assert changes[-1] == "groq"
     assert canary_key not in all_state(selector, comm_log)
+
+
+def test_both_provider_pickers_reach_each_provider_the_same_way(
+    monkeypatch: pytest.MonkeyPatch, sandbox_url: str, no_keys: Path, canary_key: str
+) -> None:
+    """The Playground's menu and the selector follow one rule (reaching.py): a provider
+    with its key is reached itself, one with none is rehearsed on the sandbox."""
+    monkeypatch.setenv("GROQ_API_KEY", canary_key)
+    pg = Playground(prompt="Hi", meter=None)
+    hints = {item["id"]: item["hint"] for item in pg.providers}
+    for provider in ("openai", "groq", "openrouter", "anthropic"):
+        selector = ProviderSelector(provider)
+        pg.provider = provider  # chosen in the menu
+        rehearsed = rehearsal_of(selector.client) is not None
+        assert rehearsed == (provider != "groq"), provider
+        assert rehearsed == ("rehearsed" in pg.note), (provider, pg.note)
+        assert rehearsed == ("rehearsed" in hints[provider]), hints[provider]
+        assert rehearsed == (selector.connection == "rehearsed"), selector.connection

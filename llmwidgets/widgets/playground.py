@@ -21,33 +21,30 @@ text, numbers and dicts are synced: no client, no key.
 
 from __future__ import annotations
 
-import html
 import json
-import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import anywidget
 import traitlets
 
-from .. import environment
 from ..as_code import python_code
 from ..client import list_models, provider_id_of, provider_of, rehearsal_of
-from ..errors import MissingKeyError, describe_error
-from ..keys import find_key
+from ..errors import describe_error
 from ..parameters import (
+    CONTROLS,
     PARAMETERS,
     check_parameters,
-    refuse_client_options,
+    problems_line,
+    refuse_unknown,
     warnings_by_parameter,
 )
 from ..pricing import cost_label
-from ..providers import LOCAL_SERVER, PRESETS, REHEARSABLE, Provider
-from ..redaction import shown_url
-from ..running import Reply, StreamRun
+from ..providers import PRESETS, Provider
+from ..reaching import connect_or_rehearse, provider_menu, rehearsal_note
+from ..running import Reply, StreamRun, streamed_body
 from ..usage import UsageLog
-from .bundle import SavedView, figures_line, split_bundle
+from . import playground_answer
+from .bundle import SavedView, module, split_bundle, stylesheet
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -57,17 +54,18 @@ if TYPE_CHECKING:
 
 __all__ = ["Playground"]
 
-_STATIC = Path(__file__).parent / "static"
-_MAX_TOKENS_SHOWN = 400  # logprobs drawn in the page; the Reply keeps them all
-
 
 class Playground(SavedView, anywidget.AnyWidget):
     """Every request parameter as a control, the request beside it. Holds no key: only
     text, numbers and dicts are synced, and the client stays in Python."""
 
-    _esm = _STATIC / "playground.js"
-    _css = _STATIC / "playground.css"
+    _esm = module("playground")
+    _css = stylesheet("playground")
 
+    controls: traitlets.List[dict[str, Any]] = traitlets.List(
+        [c.for_page() for c in CONTROLS],
+        help="each parameter's control: kind, range, default (parameters.CONTROLS)",
+    ).tag(sync=True)
     providers: traitlets.List[dict[str, str]] = traitlets.List(
         help="the provider menu: id, label and how it is reached (this client first)"
     ).tag(sync=True)
@@ -104,7 +102,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         meter: UsageLog | object | None = SESSION,
         **params: Any,
     ) -> None:
-        _refuse_unknown(params)
+        refuse_unknown(params, "Playground", also=("model", "system", "prompt"))
         if client is None:
             from ..client import connect
 
@@ -119,7 +117,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         self._reply: Reply | None = None
         self._switching = False
         with self.hold_sync():
-            self.providers = _menu(self._own_id, client)
+            self.providers = provider_menu(self._own_id, client)
             self._use(self._own_id, client, model)
             self.params = {k: v for k, v in params.items() if v is not None}
             self._recompute()
@@ -133,7 +131,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         """Set parameters as the controls do (None unsets one); `model`, `system` and
         `prompt` too. A value out of range is not sent: `error` says why, in one line.
         (Returns nothing: as a cell's last line it shows no second playground.)"""
-        _refuse_unknown(params)
+        refuse_unknown(params, "Playground", also=("model", "system", "prompt"))
         with self.hold_sync():
             for name in ("model", "system", "prompt"):
                 if name in params:
@@ -157,17 +155,10 @@ class Playground(SavedView, anywidget.AnyWidget):
         clean, problems = check_parameters(dict(self.params))
         record = self._record()
         warnings = warnings_by_parameter(record, clean, self.llm_model, self.messages)
-        request = {
-            "model": self.llm_model,
-            "messages": self.messages,
-            **clean,
-            # What StreamRun adds: the stream, and usage in a last chunk (the meter's).
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
+        request = streamed_body(self.messages, {"model": self.llm_model, **clean})
         with self.hold_sync():
             self.problems = problems
-            self.error = _one_line(problems)
+            self.error = problems_line(problems)
             self.warnings = warnings
             self.request = request
             self.code = self._code(clean)
@@ -207,13 +198,7 @@ class Playground(SavedView, anywidget.AnyWidget):
 
             current = chat_model_among(chat, hints) or ""
         self._client = client
-        rehearsal = rehearsal_of(client)
-        if rehearsal is not None and not note:
-            preset = PRESETS[rehearsal]
-            if find_key(preset) is None:
-                note = f"No {preset.key_env} here: {preset.label} rehearsed on the sandbox."
-            else:
-                note = f"{preset.label} rehearsed on the sandbox ({environment.REHEARSE})."
+        note = note or rehearsal_note(client)
         self._switching = True
         try:
             self.provider = provider
@@ -230,7 +215,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         try:
             if self._run is not None and self._run.running:
                 raise _Refused("Still answering: stop it first (Escape).")
-            client = self._clients.get(chosen) or self._connect(chosen)
+            client = self._clients.get(chosen) or connect_or_rehearse(chosen)
             self._clients[chosen] = client
             with self.hold_sync():
                 self._use(chosen, client, None)
@@ -244,18 +229,6 @@ class Playground(SavedView, anywidget.AnyWidget):
                     self.note = line
             finally:
                 self._switching = False
-
-    def _connect(self, provider: str) -> openai.OpenAI:
-        """The preset's client, never prompting for a key (a prompt would block the
-        kernel): with no key, its rehearsal on the sandbox."""
-        from ..client import connect
-
-        try:
-            return connect(provider, prompt=False)
-        except MissingKeyError:
-            if provider not in REHEARSABLE:
-                raise
-            return connect(provider, prompt=False, rehearse=True)
 
     # -- running -----------------------------------------------------------------------
 
@@ -296,7 +269,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         if self._run is not None and self._run.running:
             return "Still answering: stop it first (Escape)."
         if self.problems:
-            return _one_line(self.problems)
+            return problems_line(self.problems)
         if not self.llm_model:
             return "Choose a model first."
         if not self.prompt.strip():
@@ -317,41 +290,21 @@ class Playground(SavedView, anywidget.AnyWidget):
         with self.hold_sync():
             if self._run is not None and self._run.streaming and self.status == "waiting":
                 self.status = "streaming"
-            self.answer = {
-                **self.answer,
-                "status": self.status,
-                "choices": [{"text": text} for text in acc.texts()],
-                "ttft_s": acc.time_to_first_token,
-                "tokens_per_s": acc.tokens_per_second(),
-            }
+            self.answer = playground_answer.streaming(self.answer, self.status, acc)
 
     def _finished(self, reply: Reply) -> None:
         self._reply = reply
-        usage = reply.usage or {}
         model = reply.completion.model or self.llm_model
         cost = cost_label(
-            provider_id_of(self._client), model, usage, rehearsal=rehearsal_of(self._client)
+            provider_id_of(self._client),
+            model,
+            reply.usage or {},
+            rehearsal=rehearsal_of(self._client),
         )
-        choices = [
-            {"text": c.message.content or "", "finish_reason": c.finish_reason or ""}
-            for c in reply.completion.choices
-        ] or [{"text": reply.text, "finish_reason": ""}]
         with self.hold_sync():
             self.status = reply.status
-            self.answer = {
-                "status": reply.status,
-                "model": model,
-                "choices": choices,
-                "ttft_s": reply.ttft_s,
-                "tokens_per_s": reply.tokens_per_s,
-                "latency_s": reply.latency_s,
-                "usage": usage,
-                "estimated": reply.estimated_usage,
-                "cost": cost,
-                "error": reply.error or "",
-                "logprobs": _token_probabilities(reply),
-            }
-            self.error = _one_line(self.problems)  # a refusal's line is over
+            self.answer = playground_answer.finished(reply, model, cost)
+            self.error = problems_line(self.problems)  # a refusal's line is over
         self._update_saved_view()  # for viewers without widgets
 
     def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -373,34 +326,10 @@ class Playground(SavedView, anywidget.AnyWidget):
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
         request = json.dumps(self.request, indent=2, ensure_ascii=False)
         warned = [f"{name}: {w}" for name, found in self.warnings.items() for w in found]
-        answer = self.answer or {}
-        texts = [c.get("text", "") for c in answer.get("choices", [])]
-        numbers = _numbers(answer)
         title = f"Playground · {self._label()} · {self.llm_model}"
-        parts = [f"<p><b>{html.escape(title)}</b></p>"]
-        if self.note:
-            parts.append(f"<p><i>{html.escape(self.note)}</i></p>")
-        if warned:
-            items = "".join(f"<li>{html.escape(w)}</li>" for w in warned)
-            parts.append(f"<p>Warnings:</p><ul>{items}</ul>")
-        if self.error:
-            parts.append(f"<p><b>{html.escape(self.error)}</b></p>")
-        parts.append(f"<pre>{html.escape(request)}</pre>")
-        if answer.get("status") in ("done", "stopped", "error"):
-            parts.append(f"<p><b>Answer</b> ({html.escape(numbers)})</p>")
-            for index, text in enumerate(texts):
-                head = f"<p><i>choice {index}</i></p>" if len(texts) > 1 else ""
-                parts.append(f"{head}<pre>{html.escape(text)}</pre>")
-            if answer.get("error"):
-                parts.append(f"<p><b>{html.escape(answer['error'])}</b></p>")
-        bundle["text/html"] = "<div>" + "".join(parts) + "</div>"
-        lines = [title, *([self.note] if self.note else [])]
-        lines += [f"warning: {w}" for w in warned] + ([self.error] if self.error else [])
-        lines += ["request:", request]
-        if answer.get("status") in ("done", "stopped", "error"):
-            lines.append(f"answer ({numbers}):")
-            lines += texts + ([answer["error"]] if answer.get("error") else [])
-        bundle["text/plain"] = "\n".join(lines)
+        bundle["text/html"], bundle["text/plain"] = playground_answer.saved_view(
+            title, self.note, warned, self.error, request, self.answer or {}
+        )
         return bundle, metadata
 
     def _label(self) -> str:
@@ -414,74 +343,5 @@ class Playground(SavedView, anywidget.AnyWidget):
         return f"Playground({self.provider}, {self.llm_model}, {set_} set, {self.status})"
 
 
-def _refuse_unknown(params: dict[str, Any]) -> None:
-    """A name that is no parameter is refused before its value is kept anywhere (a key
-    given by mistake must not become widget state)."""
-    refuse_client_options(params, "Playground")
-    unknown = sorted(set(params) - set(PARAMETERS) - {"model", "system", "prompt"})
-    if unknown:
-        raise TypeError(
-            f"Playground: {', '.join(unknown)} is not a parameter it sets "
-            f"(it sets {', '.join(PARAMETERS)})"
-        )
-
-
 class _Refused(Exception):
     """An action the playground declines, in words for the student."""
-
-
-def _one_line(problems: dict[str, str]) -> str:
-    if not problems:
-        return ""
-    return "Not sent: " + "; ".join(f"{name} {why}" for name, why in problems.items()) + "."
-
-
-def _menu(own: str, client: Any) -> list[dict[str, str]]:
-    """This client first, then every preset, each with how it would be reached."""
-    preset = PRESETS.get(own)
-    rehearsal = rehearsal_of(client)
-    label = preset.label if preset else "Local server" if own == LOCAL_SERVER else "Custom server"
-    if rehearsal is not None:
-        label = f"{label} (rehearsed)"
-    host = urlsplit(shown_url(str(client.base_url))).netloc
-    items = [{"id": own, "label": label, "hint": f"this client, {host}"}]
-    for other in PRESETS.values():
-        if other.id in (own, "custom"):
-            continue
-        if other.local or not other.requires_key:
-            hint = "on this machine" if other.local else "no key needed"
-        elif find_key(other) is not None:
-            hint = "key found"
-        else:
-            hint = f"no {other.key_env}: rehearsed" if other.id in REHEARSABLE else "no key"
-        items.append({"id": other.id, "label": other.label, "hint": hint})
-    return items
-
-
-def _token_probabilities(reply: Reply) -> list[dict[str, Any]]:
-    """The first choice's tokens with their probabilities, and the alternatives asked for."""
-    choices = reply.completion.choices
-    logprobs = choices[0].logprobs if choices else None
-    content = (logprobs.content if logprobs is not None else None) or []
-    return [
-        {
-            "token": t.token,
-            "p": math.exp(t.logprob),
-            "top": [{"token": a.token, "p": math.exp(a.logprob)} for a in t.top_logprobs or []],
-        }
-        for t in content[:_MAX_TOKENS_SHOWN]
-    ]
-
-
-def _numbers(answer: dict[str, Any]) -> str:
-    """The answer's numbers in one line, as the page shows them."""
-    reasons = {c.get("finish_reason") for c in answer.get("choices", [])} - {"", None}
-    return figures_line(
-        answer.get("status", ""),
-        answer.get("ttft_s"),
-        answer.get("tokens_per_s"),
-        answer.get("usage"),
-        estimated=bool(answer.get("estimated")),
-        cost=answer.get("cost", ""),
-        more=("finish_reason " + ", ".join(sorted(reasons)),) if reasons else (),
-    )

@@ -15,7 +15,6 @@ from the environment or a `.env` file are preferred and never typed at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -25,7 +24,9 @@ import traitlets
 from ..errors import LLMWidgetsError, describe_error
 from ..keys import find_key
 from ..providers import PRESETS, get_provider
+from ..reaching import connect_or_rehearse, rehearsal_note
 from ..redaction import redact
+from .bundle import module, stylesheet
 
 if TYPE_CHECKING:
     import openai
@@ -34,13 +35,12 @@ if TYPE_CHECKING:
 
 __all__ = ["KeyField", "ProviderSelector"]
 
-_STATIC = Path(__file__).parent / "static"
-
 
 class KeyField(anywidget.AnyWidget):
     """A password box whose value is never a trait. `on_key(callback)` receives it."""
 
-    _esm = _STATIC / "keyfield.js"
+    _esm = module("keyfield")
+    _css = stylesheet()
     placeholder = traitlets.Unicode(
         "paste a key, then Enter (never saved)", help="the empty field's hint"
     ).tag(sync=True)
@@ -74,7 +74,7 @@ class ProviderSelector(widgets.VBox):
         self._key: str | None = None  # a typed key: private, never a trait
         self._callbacks: list[Callable[[ProviderSelector], None]] = []
         self._client: openai.OpenAI | None = None
-        # connected | needs-setup | auth-failed | unreachable | listing-failed
+        # connected | rehearsed | needs-setup | auth-failed | unreachable | listing-failed
         self.connection = "needs-setup"
         self.provider_dropdown = widgets.Dropdown(
             options=[(p.label, p.id) for p in PRESETS.values()],
@@ -113,11 +113,10 @@ class ProviderSelector(widgets.VBox):
 
     @property
     def client(self) -> openai.OpenAI:
-        """A ready openai.OpenAI for the chosen provider (raises MissingKeyError without a key)."""
-        from ..client import connect
-
+        """A ready openai.OpenAI for the chosen provider: with its key, or, with none, its
+        rehearsal on the sandbox (the Playground's rule: `reaching.connect_or_rehearse`)."""
         if self._client is None:
-            self._client = connect(self.provider, **self._connect_arguments())
+            self._client = connect_or_rehearse(self.provider, **self._connect_arguments())
         return self._client
 
     def on_change(self, callback: Callable[[ProviderSelector], None]) -> None:
@@ -131,7 +130,7 @@ class ProviderSelector(widgets.VBox):
 
     def _connect_arguments(self) -> dict[str, Any]:
         url = self.base_url_text.value.strip() if self.provider == "custom" else ""
-        return {"api_key": self._key, "base_url": url or None, "prompt": False}
+        return {"api_key": self._key, "base_url": url or None}
 
     def _provider_changed(self, _change: Any) -> None:
         self._key = None  # a key typed for one provider is never sent to another
@@ -150,7 +149,7 @@ class ProviderSelector(widgets.VBox):
 
     def _refresh(self) -> None:
         """Connect, list models and say how it went: connected, key needed, auth failed..."""
-        from ..client import list_models
+        from ..client import list_models, rehearsal_of
 
         record = get_provider(self.provider)
         self._client = None
@@ -163,7 +162,7 @@ class ProviderSelector(widgets.VBox):
             self._set_models(record.model_hints)
             self._notify()
             return
-        self._show_listing(listing)
+        self._show_listing(listing, rehearsed=rehearsal_of(self.client) is not None)
         self._set_models(listing.ids)
         self._notify()
 
@@ -181,7 +180,11 @@ class ProviderSelector(widgets.VBox):
         else:
             field.source = "no key needed"
 
-    def _show_listing(self, listing: ModelListing) -> None:
+    def _show_listing(self, listing: ModelListing, *, rehearsed: bool = False) -> None:
+        if rehearsed:  # the Playground's words for it
+            models = f"{len(listing.ids)} models, offline"
+            self._show("rehearsed", f"{rehearsal_note(self.client)} {models}")
+            return
         if listing.from_api:
             self._show("connected", f"connected: {len(listing.ids)} models")
             return

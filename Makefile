@@ -31,6 +31,10 @@ LLAMA_PIN := $(shell sed -n 's/.*"\(llama-cpp-python==[^"]*\)".*/\1/p' pyproject
 # well as on newer ones (5.x needs Node 22).
 CHP_VERSION := 4.6.3
 CHP := build/chp/node_modules/.bin/configurable-http-proxy
+# TypeScript, from npm, checks the page kit's JSDoc types (llmwidgets/widgets/static/kit.js)
+# in `make lint` wherever Node.js is; it is never shipped.
+TSC_VERSION := 5.9.3
+TSC := build/ts/node_modules/.bin/tsc
 
 .PHONY: setup setup-test lab test check lint browser chp classroom notebooks matrix live clean
 
@@ -80,6 +84,8 @@ lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(TSC) && $(TSC) -p llmwidgets/widgets/static; \
+	else echo "lint: no Node.js here, so the page kit's JSDoc types are not checked"; fi
 
 # No model, kernel or browser: the markers come from the fixtures a test uses (tests/conftest.py),
 # and a test without the `sandbox` marker that starts a sandbox fails, so none hides here.
@@ -96,6 +102,9 @@ browser:
 
 chp: $(CHP)
 
+$(TSC):
+	npm install --no-audit --no-fund --prefix build/ts typescript@$(TSC_VERSION)
+
 $(CHP):
 	@command -v npm >/dev/null 2>&1 || { \
 		export DEBIAN_FRONTEND=noninteractive; \
@@ -110,7 +119,7 @@ classroom: setup-test chp
 # Everything: lint, pytest (nbval on every notebook and solution, the exercises' known-wrong
 # solutions, the browser tests) and the provider matrix, side by side where the cores are
 # idle, then a summary of what ran and how long each phase took (tools/run_tests.py).
-test: setup-test browser chp
+test: setup-test browser chp $(TSC)
 	$(BIN)/python tools/run_tests.py
 
 clean:

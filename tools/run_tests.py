@@ -6,7 +6,7 @@ then one summary of what ran and where the minutes went.
 Six jobs, each writing its log under build/test-report/, each started as soon as what it
 needs is done:
 
-- lint: ruff, ruff format, mypy;
+- lint: ruff, ruff format, mypy, and TypeScript on the page kit's JSDoc types;
 - notebooks and solutions: nbval on every notebook and exercise solution, every output
   compared, on sandboxes that record each deterministic answer they compute
   (`llmwidgets/sandbox/memo.py`);
@@ -51,6 +51,7 @@ from llmwidgets.environment import SANDBOX_MEMO as MEMO
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "build" / "test-report"
 PYTHON = sys.executable
+TSC = ROOT / "build" / "ts" / "node_modules" / ".bin" / "tsc"
 EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
 DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
@@ -95,6 +96,8 @@ def pytest(
 
 def jobs() -> list[Job]:
     checks = f"{PYTHON} -m ruff check . && {PYTHON} -m ruff format --check . && {PYTHON} -m mypy"
+    if TSC.exists():  # the page kit's JSDoc types (make installs TypeScript where Node is)
+        checks += f" && {TSC} -p llmwidgets/widgets/static"
     matrix = [PYTHON, "tools/curriculum.py", "matrix", "--check", "--workers", "4"]
     return [
         pytest("notebooks", "notebooks", memo="record"),

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import environment
-from .client import provider_id_of, provider_of, rehearsal_of
+from .client_record import record_of
 from .providers import LOCAL_SERVER, PRESETS
 from .redaction import shown_url
 
@@ -99,30 +98,28 @@ def _chat_show(arguments: dict[str, Any]) -> list[str]:
 
 def _client_code(client: Any) -> tuple[list[str], str]:
     """(imports, the line that makes the client) for the script in `code`."""
-    rehearsal = rehearsal_of(client)
-    if rehearsal is not None:
+    record = record_of(client)
+    if record.rehearsal is not None:
         return ["import llmwidgets"], (
-            f"# the sandbox, answering as {PRESETS[rehearsal].label} would (no key needed)\n"
-            f"client = llmwidgets.connect({_flat(rehearsal)}, rehearse=True)"
+            f"# the sandbox, answering as {PRESETS[record.rehearsal].label} would (no key needed)\n"
+            f"client = llmwidgets.connect({_flat(record.rehearsal)}, rehearse=True)"
         )
-    record = provider_of(client)
-    if record is not None and record.id == "sandbox":
+    if record.asked is not None and record.asked.id == "sandbox":
         return ["import llmwidgets"], (
             "# the local sandbox (started if it is not running; its port changes)\n"
             "client = llmwidgets.connect()"
         )
-    provider = provider_id_of(client)
-    preset = PRESETS.get(provider)
     url = shown_url(str(client.base_url)).rstrip("/")
-    if preset is not None and preset.key_env is None:
+    if record.key_env is None:
+        placeholder = _flat(record.provider_id)
         return ["from openai import OpenAI"], (
-            f"client = OpenAI(base_url={_flat(url)}, api_key={_flat(preset.id)})  # no key needed"
+            f"client = OpenAI(base_url={_flat(url)}, api_key={placeholder})  # no key needed"
         )
-    variable = _flat(preset.key_env if preset is not None else environment.CUSTOM_API_KEY)
+    variable = _flat(record.key_env)
     # A server on this machine may want no key: the script must run without one set.
     key = (
         f'os.environ.get({variable}, "none")'
-        if provider == LOCAL_SERVER
+        if record.provider_id == LOCAL_SERVER
         else (f"os.environ[{variable}]")
     )
     return ["import os", "from openai import OpenAI"], (

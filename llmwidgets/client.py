@@ -20,19 +20,16 @@ import asyncio
 import hashlib
 import os
 import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import environment
 from ._constants import DEFAULT_PROVIDER, MODELS_CACHE_SECONDS, MODELS_TIMEOUT_SECONDS
+from .client_record import record_of, remember
 from .errors import LLMWidgetsError, describe_error
 from .keys import resolve_key
 from .providers import (
-    LOCAL_SERVER,
-    LOOPBACK_HOSTS,
-    PRESETS,
     REHEARSABLE,
     Provider,
     get_provider,
@@ -56,9 +53,6 @@ __all__ = [
     "usual_model",
 ]
 
-# Which preset each client was made from, so that model listing can fall back to its hints.
-_provider_of_client: weakref.WeakKeyDictionary[Any, Provider] = weakref.WeakKeyDictionary()
-_rehearsal_of_client: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _listing_cache: dict[tuple[str, str], tuple[float, ModelListing]] = {}
 
 
@@ -110,9 +104,7 @@ def connect(
 
     record, kwargs, rehearsal = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.OpenAI(**kwargs, **client_options)
-    _provider_of_client[client] = record
-    if rehearsal:
-        _rehearsal_of_client[client] = record.id
+    remember(client, record, rehearsal=rehearsal)
     return client
 
 
@@ -130,39 +122,25 @@ def aconnect(
 
     record, kwargs, rehearsal = _client_arguments(provider, api_key, base_url, prompt, rehearse)
     client = openai.AsyncOpenAI(**kwargs, **client_options)
-    _provider_of_client[client] = record
-    if rehearsal:
-        _rehearsal_of_client[client] = record.id
+    remember(client, record, rehearsal=rehearsal)
     return client
 
 
 def provider_of(client: Any) -> Provider | None:
     """The preset a client was made from by `connect`, or None for a client made elsewhere."""
-    return _provider_of_client.get(client)
+    return record_of(client).asked
 
 
 def provider_id_of(client: Any) -> str:
-    """The preset id of any client: from `connect`, else recognised by its base URL's host.
-
-    A client on a loopback address that no preset names is "local" (free to run), also
-    when it was made as "custom"; anything else unrecognised is "custom".
-    """
-    record = provider_of(client)
-    if record is not None and record.id != "custom":
-        return record.id
-    from urllib.parse import urlsplit
-
-    host = urlsplit(str(client.base_url)).hostname or ""
-    for preset in PRESETS.values():
-        if preset.base_url and urlsplit(preset.base_url).hostname == host and host != "localhost":
-            return preset.id
-    return LOCAL_SERVER if host in LOOPBACK_HOSTS else "custom"
+    """The preset id of any client (`client_record.record_of`): from `connect`, else
+    recognised by its base URL's host; a loopback address no preset names is "local"."""
+    return record_of(client).provider_id
 
 
 def rehearsal_of(client: Any) -> str | None:
     """The preset a client rehearses on the sandbox (made by `connect(id, rehearse=True)`,
     or with LLMWIDGETS_REHEARSE), or None for a client that reaches the provider itself."""
-    return _rehearsal_of_client.get(client)
+    return record_of(client).rehearsal
 
 
 def list_models(

@@ -21,13 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from ._constants import DEFAULT_PROVIDER
 from .errors import describe_error
 from .parameters import refuse_client_options
 from .providers import PRESETS, Provider, split_model_id
-from .redaction import shown_url
 
 if TYPE_CHECKING:
     import openai
@@ -92,14 +90,14 @@ def _lane(target: Any, shared: Mapping[str, Any], rehearse: bool | None) -> Lane
             own,
             error=describe_error(failure),
         )
-    from .client import provider_id_of, provider_of
+    from .client_record import record_of
 
-    provider = provider_id_of(client)
-    record = provider_of(client) or PRESETS.get(provider)
+    found = record_of(client)
     model = model or shared.get("model")
-    params, notes = _request_params(record, {k: v for k, v in shared.items() if k != "model"}, own)
-    label = label or _label(record, client) or urlsplit(shown_url(str(client.base_url))).netloc
-    return Lane(label, provider, client, model, params, own, notes)
+    shared = {k: v for k, v in shared.items() if k != "model"}
+    params, notes = _request_params(found.preset, shared, own)
+    label = label or (found.label if found.named else found.host)
+    return Lane(label, found.provider_id, client, model, params, own, notes)
 
 
 def _target_of(target: str) -> tuple[str, str | None]:
@@ -135,18 +133,6 @@ def _request_params(
             params[name] = value
     params.update(own)
     return params, record.check_params(params) + notes
-
-
-def _label(record: Provider | None, client: Any) -> str:
-    """The preset's name, "(rehearsed)" on the sandbox; none for an address of the
-    student's own (its host says which)."""
-    from .client import rehearsal_of
-
-    if record is None or record.id == "custom":
-        return ""
-    if rehearsal_of(client) is not None:
-        return f"{record.label.split(' (')[0]} (rehearsed)"  # "Anthropic (rehearsed)"
-    return record.label
 
 
 # A word with the spaces before it, or a mark with its spaces: few tokens repeat, so

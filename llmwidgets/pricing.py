@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from .providers import PRESETS, runs_locally
 
@@ -91,6 +91,14 @@ def cost_label(
         return str(price)
     name = PRESETS[rehearsal].label.split(" (")[0]
     return f"free (rehearsed; {name}: {price})" if price.status == "priced" else "free (rehearsed)"
+
+
+def cost_label_of(client: Any, model: str, usage: Mapping[str, int]) -> str:
+    """`cost_label` for a call a client made: its provider and rehearsal from its record."""
+    from .client_record import record_of
+
+    record = record_of(client)
+    return cost_label(record.provider_id, model, usage, rehearsal=record.rehearsal)
 
 
 def _candidates(provider: str, model: str) -> list[tuple[str | None, str]]:

@@ -11,14 +11,13 @@ says so. Never a prompt for a key: a prompt would block the kernel under a widge
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from . import environment
-from .client import connect, rehearsal_of
+from .client import connect
+from .client_record import record_of
 from .errors import MissingKeyError
 from .keys import find_key
-from .providers import LOCAL_SERVER, PRESETS, REHEARSABLE, get_provider
-from .redaction import shown_url
+from .providers import PRESETS, REHEARSABLE, get_provider
 
 if TYPE_CHECKING:
     import openai
@@ -52,17 +51,13 @@ def how_reached(provider: str) -> str:
     return f"no {record.key_env}: rehearsed" if record.id in REHEARSABLE else "no key"
 
 
-def provider_menu(own: str, client: Any) -> list[dict[str, str]]:
+def provider_menu(client: Any) -> list[dict[str, str]]:
     """A menu of providers: this client first (its host, and whether it rehearses), then
     every preset with how choosing it would reach it."""
-    preset = PRESETS.get(own)
-    label = preset.label if preset else "Local server" if own == LOCAL_SERVER else "Custom server"
-    if rehearsal_of(client) is not None:
-        label = f"{label} (rehearsed)"
-    host = urlsplit(shown_url(str(client.base_url))).netloc
-    items = [{"id": own, "label": label, "hint": f"this client, {host}"}]
+    this = record_of(client)
+    items = [{"id": this.provider_id, "label": this.label, "hint": f"this client, {this.host}"}]
     for other in PRESETS.values():
-        if other.id not in (own, "custom"):
+        if other.id not in (this.provider_id, "custom"):
             items.append({"id": other.id, "label": other.label, "hint": how_reached(other.id)})
     return items
 
@@ -70,7 +65,7 @@ def provider_menu(own: str, client: Any) -> list[dict[str, str]]:
 def rehearsal_note(client: Any) -> str:
     """One line for a client that rehearses its provider on the sandbox, saying why ("" for
     one that reaches its provider itself)."""
-    rehearsal = rehearsal_of(client)
+    rehearsal = record_of(client).rehearsal
     if rehearsal is None:
         return ""
     preset = PRESETS[rehearsal]

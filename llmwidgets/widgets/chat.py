@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of, rehearsal_of, usual_model
+from ..client import provider_id_of, usual_model
 from ..conversation import ContextOverflow, Conversation
 from ..errors import describe_error
-from ..pricing import cost_label
+from ..pricing import cost_label_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from .bundle import SavedView, module, split_bundle, stylesheet
@@ -267,7 +267,7 @@ class Chat(SavedView, anywidget.AnyWidget):
             "prompt_tokens": usage.get("prompt_tokens"),
             "completion_tokens": usage.get("completion_tokens"),
             "estimated": reply.estimated_usage,
-            "cost": cost_label(self._provider, model, usage, rehearsal=rehearsal_of(self._client)),
+            "cost": cost_label_of(self._client, model, usage),
             "finish_reason": choices[0].finish_reason if choices else None,
         }
         # A stopped or broken answer joins the history as far as it went, marked: the

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import ausual_model, rehearsal_of
+from ..client import ausual_model
 from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
-from ..pricing import cost_label
+from ..pricing import cost_label_of
 from ..redaction import redact
 from ..running import Reply, StreamRun
 from ..throttle import Throttle
@@ -227,7 +227,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             ttft_s=reply.ttft_s,
             tokens_per_s=reply.tokens_per_s,
             usage={**usage, "estimated": reply.estimated_usage},
-            cost=cost_label(lane.provider, model, usage, rehearsal=rehearsal_of(lane.client)),
+            cost=cost_label_of(lane.client, model, usage),
             finish_reason=(choices[0].finish_reason or "") if choices else "",
             choices=len(choices),  # n > 1: the first is shown, and the page says so
         )

@@ -21,9 +21,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of, provider_of
+from ..client_record import record_of
 from ..errors import describe_error
-from ..providers import PRESETS
 from .bundle import SavedView, module, split_bundle, stylesheet
 
 __all__ = ["EmbeddingsExplorer"]
@@ -73,7 +72,7 @@ class EmbeddingsExplorer(SavedView, anywidget.AnyWidget):
                 f"EmbeddingsExplorer compares 2 to {MAX_TEXTS} texts, not {len(texts)}"
             )
         self.texts = texts
-        record = provider_of(client) or PRESETS.get(provider_id_of(client))
+        record = record_of(client).preset
         if model is None and record is not None and record.embedding_models:
             model = record.embedding_models[0]
         if model is None:

@@ -27,9 +27,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .. import environment
 from ..as_code import python_code
-from ..client import provider_of, rehearsal_of
+from ..client_record import record_of
 from ..inspection import Watch
 from ..recording import Exchange, Recording
 from ..redaction import redact, register_key
@@ -167,12 +166,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         return redact(python_code(self._client, body, exchange.path))
 
     def _key_env(self) -> str | None:
-        if rehearsal_of(self._client) is not None:
-            return None  # the sandbox takes no key
-        record = provider_of(self._client)
-        if record is None or record.id == "custom":
-            return environment.CUSTOM_API_KEY
-        return record.key_env if record.requires_key else None
+        return record_of(self._client).key_env
 
     # -- drawing ---------------------------------------------------------------------
 

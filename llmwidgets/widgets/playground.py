@@ -28,7 +28,8 @@ import anywidget
 import traitlets
 
 from ..as_code import python_code
-from ..client import list_models, provider_id_of, provider_of, rehearsal_of
+from ..client import list_models, provider_id_of
+from ..client_record import record_of
 from ..errors import describe_error
 from ..parameters import (
     CONTROLS,
@@ -38,8 +39,8 @@ from ..parameters import (
     refuse_unknown,
     warnings_by_parameter,
 )
-from ..pricing import cost_label
-from ..providers import PRESETS, Provider
+from ..pricing import cost_label_of
+from ..providers import Provider
 from ..reaching import connect_or_rehearse, provider_menu, rehearsal_note
 from ..running import Reply, StreamRun, streamed_body
 from ..usage import UsageLog
@@ -117,7 +118,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         self._reply: Reply | None = None
         self._switching = False
         with self.hold_sync():
-            self.providers = provider_menu(self._own_id, client)
+            self.providers = provider_menu(client)
             self._use(self._own_id, client, model)
             self.params = {k: v for k, v in params.items() if v is not None}
             self._recompute()
@@ -165,10 +166,7 @@ class Playground(SavedView, anywidget.AnyWidget):
 
     def _record(self) -> Provider | None:
         """What this provider is known to do: its preset, or None for an unnamed server."""
-        record = provider_of(self._client)
-        if record is not None and record.id != "custom":
-            return record
-        return PRESETS.get(provider_id_of(self._client))
+        return record_of(self._client).preset
 
     def _code(self, clean: dict[str, Any]) -> str:
         """A script that makes the same call, not streamed (the key read by its name)."""
@@ -182,7 +180,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         """Draw for `client`: its models, a model to ask, the provider's notes."""
         import openai
 
-        record = provider_of(client) or PRESETS.get(provider)
+        record = record_of(client).preset
         hints = record.model_hints if record else ()
         skip = set(record.embedding_models) if record else set()
         note = ""
@@ -295,12 +293,7 @@ class Playground(SavedView, anywidget.AnyWidget):
     def _finished(self, reply: Reply) -> None:
         self._reply = reply
         model = reply.completion.model or self.llm_model
-        cost = cost_label(
-            provider_id_of(self._client),
-            model,
-            reply.usage or {},
-            rehearsal=rehearsal_of(self._client),
-        )
+        cost = cost_label_of(self._client, model, reply.usage or {})
         with self.hold_sync():
             self.status = reply.status
             self.answer = playground_answer.finished(reply, model, cost)

@@ -91,9 +91,10 @@ class TokenView(anywidget.AnyWidget):
         """`text` (or each message of a `messages` list) in tokens: OpenAI's tokenizer for
         `model`, or with `client` (the sandbox) the sandbox model's own."""
         if client is not None:
-            from ..client import provider_id_of, rehearsal_of
+            from ..client_record import record_of
 
-            if provider_id_of(client) not in ("sandbox", "local") and not rehearsal_of(client):
+            reached = record_of(client)
+            if reached.provider_id not in ("sandbox", "local") and reached.rehearsal is None:
                 raise ValueError(
                     "Only the sandbox (and llama.cpp servers) cut text on request (/tokenize); "
                     "for another provider's tokens, TokenView.tokenize(text, model=...)"

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ..client import provider_id_of, rehearsal_of, usual_model
-from ..pricing import cost_label
+from ..client import usual_model
+from ..pricing import cost_label_of
 from ..structured import JSONCheck
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from ..toolloop import LoopResult, Round, ToolLoop
@@ -67,8 +67,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         self._finished_rounds: list[dict[str, Any]] = []  # drawn once, kept
         self._judged: tuple[Any, Any] | None = None  # the running round's last verdicts
         self._pacer = Pacer(LIVE_CHECKS_PER_SECOND)
-        self._provider = provider_id_of(loop.client)
-        self._rehearsal = rehearsal_of(loop.client)
+        self._client = loop.client
         self.inspector: Inspector | None = None  # with inspect=True: the wire, shown under it
         loop.on_change = self._draw
         self.on_msg(self._on_frontend_message)
@@ -148,7 +147,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         cost = ""
         if reply is not None and usage:
             model = reply.completion.model or self.llm_model
-            cost = cost_label(self._provider, model, usage, rehearsal=self._rehearsal)
+            cost = cost_label_of(self._client, model, usage)
         status = reply.status if reply else ("streaming" if round_.run.streaming else "waiting")
         return {
             "n": index + 1,

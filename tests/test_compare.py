@@ -166,7 +166,7 @@ def test_lanes_stream_at_once_and_escape_stops_them_all_keeping_their_text(loopb
             meter=meter,
         )
         # both lanes streaming together
-        await until(lambda: all(d["text"] for d in grid._drafts), "text in every lane")
+        await until(lambda: all(d["text"] for d in grid.lanes), "text in every lane")
         frontend_sends(grid, {"type": "stop"})  # Escape, or "Stop all"
         await grid
         return grid
@@ -184,7 +184,7 @@ def test_stop_one_lane_and_the_other_finishes(loopback, second):
 
     async def scenario() -> Compare:
         grid = compare("Go.", client_of(loopback), client_of(second), meter=None)
-        await until(lambda: grid._drafts[0]["text"], "text in the first lane")
+        await until(lambda: grid.lanes[0]["text"], "text in the first lane")
         frontend_sends(grid, {"type": "stop", "lane": 0})
         await grid
         return grid
@@ -251,11 +251,11 @@ def test_a_stop_naming_no_lane_stops_nothing(loopback):
 
     async def scenario() -> Compare:
         grid = compare("Go.", client_of(loopback), client_of(loopback), meter=None)
-        await until(lambda: all(d["text"] for d in grid._drafts), "text in every lane")
+        await until(lambda: all(d["text"] for d in grid.lanes), "text in every lane")
         for stale in (7, -1, True, "0", None):
             frontend_sends(grid, {"type": "stop", "lane": stale})
         await asyncio.sleep(0.05)
-        assert all(run is not None and run.running for run in grid._runs)
+        assert [d["status"] for d in grid.lanes] == ["streaming", "streaming"]
         frontend_sends(grid, {"type": "stop", "lane": 1})
         await grid
         return grid

@@ -199,8 +199,7 @@ def test_stop_keeps_the_text_so_far(loopback):
         frontend_sends(pg, {"type": "run"})  # a second Run while streaming: refused
         assert "stop it first" in pg.error
         frontend_sends(pg, {"type": "stop"})  # Escape, or the Stop button
-        assert pg._run is not None
-        await pg._run
+        await until(lambda: pg.status == "stopped", "the run stopped")
         return pg
 
     pg = asyncio.run(scenario())

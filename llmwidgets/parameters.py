@@ -7,7 +7,8 @@ what a provider does with each.
     # {"logprobs": ["Groq rejects `logprobs` ...: the request will fail with 400."]}
 
 The playground's controls stand on these, and so can any code that builds a request from
-what a student typed. Nothing here imports the SDK or a widget library.
+what a student typed. Nothing here imports the SDK or a widget library. The controls'
+table and the checks built on it stay together, so that each range is written once.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ table is free; `llmwidgets.client.connect` turns a record into a ready client.
 | anthropic  | https://api.anthropic.com/v1/     | ANTHROPIC_API_KEY   |
 | sandbox    | (the local sandbox, started on demand) | (none)         |
 | custom     | (any, given by the caller)        | LLMWIDGETS_API_KEY  |
+
+Longer than most modules because it is data: a block per preset, each difference cited
+to the provider's own documentation; the logic around them is a page.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ token loop so that everything OpenAI's API promises is ours to keep:
 - a cancel flag checked between tokens, so a disconnected client frees the model at once;
 - a fingerprint of the numbers it computes (`fingerprint`), served as `system_fingerprint`;
 - in test runs, a deterministic request's answer computed once (`memo.py`).
+
+Over 300 lines so that one request's whole path through llama.cpp reads in one place;
+what stands alone has its own module (prefix.py, stops.py, grammars.py, threads.py).
 """
 
 from __future__ import annotations

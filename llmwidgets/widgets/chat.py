@@ -13,11 +13,13 @@ deleted; a question can be asked again from where it stands, and a fork keeps th
 current conversation as a branch to come back to. `Chat(client, inspect=True)` shows an
 inspector under it with every answer's request on the wire. Only text and numbers are
 synced: no key, ever.
+
+About 350 lines: one widget's Python, its verbs (send, stop, ask again, edit, delete,
+fork, restore, load) a few lines each; how the history is drawn is chat_view.py.
 """
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -29,8 +31,8 @@ from ..errors import describe_error
 from ..pricing import cost_label_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
+from . import chat_view
 from .bundle import SavedView, module, split_bundle, stylesheet
-from .cell import markdown_html
 from .figures import figures_line
 from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
@@ -285,8 +287,8 @@ class Chat(SavedView, anywidget.AnyWidget):
     def _show_history(self, last_prompt_tokens: int | None = None) -> None:
         talk = self.conversation
         self.turns = [
-            {"role": m.get("role", ""), "content": _text(m), **note} | _figures(note) | _rendered(m)
-            for m, note in zip(talk.messages, self._notes, strict=True)
+            chat_view.turn(message, note)
+            for message, note in zip(talk.messages, self._notes, strict=True)
         ]
         over = False
         try:
@@ -352,53 +354,9 @@ class Chat(SavedView, anywidget.AnyWidget):
         """The live widget, and the transcript as HTML and text: what GitHub, nbconvert
         and a terminal show of a saved notebook."""
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
-        rows = [("system", self.system)] if self.system else []
-        rows += [(t["role"], t["content"]) for t in self.turns]
-        bundle["text/html"] = (
-            "<div>"
-            + "".join(
-                f"<p><b>{html.escape(role)}</b>: {html.escape(text)}</p>" for role, text in rows
-            )
-            + "</div>"
-        )
-        bundle["text/plain"] = "\n".join(f"{role}: {text}" for role, text in rows) or repr(self)
+        as_html, as_text = chat_view.transcript(self.system, self.turns)
+        bundle["text/html"], bundle["text/plain"] = as_html, as_text or repr(self)
         return bundle, metadata
 
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"
-
-
-def _figures(note: dict[str, Any]) -> dict[str, str]:
-    """An answer's numbers in one line (a question has none): its status unless done, and
-    whether it was edited since."""
-    if not note:
-        return {}
-    line = figures_line(
-        "" if note.get("status") == "done" else note.get("status", ""),
-        note.get("ttft_s"),
-        note.get("tokens_per_s"),
-        note,  # prompt_tokens and completion_tokens
-        estimated=bool(note.get("estimated")),
-        cost=note.get("cost", ""),
-        finish_reason=note.get("finish_reason"),
-        more=("edited",) if note.get("edited") else (),
-    )
-    return {"figures": line}
-
-
-def _rendered(message: dict[str, Any]) -> dict[str, str]:
-    """An answer's Markdown as HTML (raw HTML escaped), as the stream cell shows it."""
-    content = message.get("content")
-    if message.get("role") != "assistant" or not isinstance(content, str) or not content:
-        return {}
-    return {"html": markdown_html(content)}
-
-
-def _text(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, list):  # content parts: the text ones
-        return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-    if content is None and isinstance(message.get("tool_calls"), list):
-        calls = [c.get("function") or {} for c in message["tool_calls"] if isinstance(c, dict)]
-        return ", ".join(f"{c.get('name', '?')}({c.get('arguments', '')})" for c in calls)
-    return str(content or "")

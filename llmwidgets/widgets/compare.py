@@ -16,7 +16,6 @@ Redraws of all lanes together are batched to `MAX_REDRAWS_PER_SECOND` state mess
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +26,12 @@ from ..client import ausual_model
 from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
 from ..pricing import cost_label_of
-from ..redaction import redact
 from ..running import Reply, StreamRun
 from ..throttle import Throttle
 from ..usage import UsageLog
+from . import compare_view
 from .bundle import SavedView, module, split_bundle, stylesheet
 from .cell import markdown_html
-from .figures import figures_line
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -101,7 +99,7 @@ class Compare(SavedView, anywidget.AnyWidget):
         self._messages = messages
         self._lanes = lanes
         self._meter = meter
-        self._drafts = [_view(lane) for lane in lanes]
+        self._drafts = [compare_view.card(lane) for lane in lanes]
         self._runs: list[StreamRun | None] = [None] * len(lanes)
         self._stopped: set[int] = set()
         self._task: asyncio.Task[None] | None = None
@@ -109,7 +107,7 @@ class Compare(SavedView, anywidget.AnyWidget):
         self._throttle = Throttle(self._redraw, self.MAX_REDRAWS_PER_SECOND)
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
         self._diffed: tuple[int, int, str, str] | None = None
-        self.lanes = [{**d, "figures": _figures(d)} for d in self._drafts]
+        self.lanes = [{**d, "figures": compare_view.figures(d)} for d in self._drafts]
         self.on_msg(self._on_frontend_message)
         self.observe(lambda _change: self._compute_diff(), names="diff_pair")
 
@@ -237,7 +235,7 @@ class Compare(SavedView, anywidget.AnyWidget):
 
     def _redraw(self) -> None:
         self.redraws += 1
-        self.lanes = [{**d, "figures": _figures(d)} for d in self._drafts]
+        self.lanes = [{**d, "figures": compare_view.figures(d)} for d in self._drafts]
 
     def _choose_pair(self) -> None:
         """Diff two lanes that answered, if the chosen two did not."""
@@ -281,56 +279,10 @@ class Compare(SavedView, anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live grid, and the lanes as an HTML table and as text."""
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
-        lanes = self.lanes
-        head = "".join(f"<th>{html.escape(_title(d))}</th>" for d in lanes)
-        notes = "".join(
-            f"<td>{'<br>'.join(html.escape(n) for n in d.get('notes', []))}</td>" for d in lanes
-        )
-        body = "".join(
-            f"<td>{d.get('html') or '<pre>' + html.escape(d.get('text', '')) + '</pre>'}"
-            + (f"<p><b>{html.escape(d['error'])}</b></p>" if d.get("error") else "")
-            + "</td>"
-            for d in lanes
-        )
-        figures = "".join(f"<td><small>{html.escape(_outcome(d))}</small></td>" for d in lanes)
-        diff, diff_text = self._static_diff()
-        bundle["text/html"] = (
-            f"<div><p><b>Prompt</b>: {html.escape(self.prompt)}</p><table>"
-            f"<tr>{head}</tr><tr>{notes}</tr><tr>{body}</tr><tr>{figures}</tr></table>"
-            f"{diff}</div>"
-        )
-        bundle["text/plain"] = (
-            "\n".join(
-                "\n".join(
-                    filter(
-                        None,
-                        [
-                            f"── {_title(d)} ({_outcome(d)})",
-                            *(f"   note: {n}" for n in d.get("notes", [])),
-                            d.get("text", ""),
-                            d.get("error", ""),
-                        ],
-                    )
-                )
-                for d in lanes
-            )
-            + diff_text
+        bundle["text/html"], bundle["text/plain"] = compare_view.saved_view(
+            self.prompt, self.lanes, self.diff
         )
         return bundle, metadata
-
-    def _static_diff(self) -> tuple[str, str]:
-        """The word diff as HTML (<del>, <ins>) and as text ([-removed-] {+added+})."""
-        runs = self.diff.get("runs")
-        if not runs:
-            return "", ""
-        a, b = (_title(self.lanes[self.diff[k]]) for k in ("a", "b"))
-        share = f"{self.diff['similarity']:.0%} of words shared"
-        head = f"Word diff: {a} → {b} ({share})"
-        tag = {"same": "{}", "del": "<del>{}</del>", "add": "<ins>{}</ins>"}
-        mark = {"same": "{}", "del": "[-{}-]", "add": "{{+{}+}}"}
-        body = "".join(tag[op].format(html.escape(text)) for op, text in runs)
-        html_part = f"<p><b>{html.escape(head)}</b></p><p>{body}</p>"
-        return html_part, f"\n{head}\n" + "".join(mark[op].format(t) for op, t in runs)
 
     def __repr__(self) -> str:
         ended = sum(d.get("status") in _ENDED for d in self.lanes)
@@ -342,54 +294,3 @@ def _reply_of(run: StreamRun | None) -> Reply | None:
         return None if run is None else run.reply
     except RuntimeError:  # still streaming
         return None
-
-
-def _view(lane: Lane) -> dict[str, Any]:
-    return {
-        "label": lane.label,
-        "provider": lane.provider,
-        "model": lane.model or "",
-        "own": {k: _shown(v) for k, v in lane.own.items()},
-        "notes": list(lane.notes),
-        "status": "error" if lane.error else "waiting",
-        "text": "",
-        "html": "",
-        "error": lane.error,
-        "ttft_s": None,
-        "tokens_per_s": None,
-        "usage": {},
-        "cost": "",
-        "finish_reason": "",
-        "choices": 0,
-    }
-
-
-def _shown(value: Any) -> str | int | float | bool:
-    """A lane's own parameter as shown beside it (any known key hidden, as everywhere)."""
-    if isinstance(value, bool | int | float):
-        return value
-    return redact(value if isinstance(value, str) else repr(value))
-
-
-def _title(view: dict[str, Any]) -> str:
-    own = ", ".join(f"{k}={v}" for k, v in view.get("own", {}).items())
-    return " · ".join(filter(None, [view.get("label", ""), view.get("model", ""), own]))
-
-
-def _outcome(lane: dict[str, Any]) -> str:
-    """A lane as the saved view sums it up: its status, then the figures its card shows."""
-    return " · ".join(p for p in (lane.get("status", ""), lane.get("figures", "")) if p)
-
-
-def _figures(view: dict[str, Any]) -> str:
-    """A lane's numbers, as its card's foot shows them (its status is in its head)."""
-    choices = view.get("choices", 0)
-    return figures_line(
-        "",
-        view.get("ttft_s"),
-        view.get("tokens_per_s"),
-        view.get("usage"),
-        cost=view.get("cost", ""),
-        finish_reason=view.get("finish_reason"),
-        more=(f"choice 1 of {choices} shown",) if choices > 1 else (),
-    )

@@ -17,6 +17,9 @@ one with no key here is rehearsed on the sandbox (its profile refuses and ignore
 provider documents), so that a student offline meets each provider's differences. Run
 streams through a `StreamRun` (batched redraws, Stop, a meter row whatever happens). Only
 text, numbers and dicts are synced: no client, no key.
+
+About 340 lines: the widget's state and verbs; its controls are parameters.CONTROLS, its
+provider menu reaching.py, its answer playground_answer.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,14 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SavedView", "module", "shown_in_this_cell", "split_bundle", "stylesheet"]
+__all__ = [
+    "SavedView",
+    "module",
+    "shown_in_this_cell",
+    "split_bundle",
+    "status_trait",
+    "stylesheet",
+]
 
 STATIC = Path(__file__).parent / "static"
 # A module's one import of the page kit (static/kit.js), on a line of its own.
@@ -25,6 +32,17 @@ def stylesheet(*names: str) -> str:
     each, buttons, Markdown), then static/<name>.css for each name, in order."""
     files = [STATIC / f"{name}.css" for name in ("base", *names)]
     return "\n".join(file.read_text(encoding="utf-8") for file in files)
+
+
+def status_trait(help: str) -> Any:
+    """A widget's synced `status`: one of `status.Status`'s words (the ones it uses named in
+    `help`), "idle" at first; any other word is a TraitError, not a page that misdraws."""
+    import traitlets
+
+    from ..status import Status
+
+    words = tuple(s.value for s in Status)
+    return traitlets.Enum(words, Status.IDLE.value, help=help).tag(sync=True)
 
 
 def module(name: str) -> str:

@@ -30,7 +30,7 @@ import traitlets
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
-from .bundle import module, shown_in_this_cell, split_bundle, stylesheet
+from .bundle import module, shown_in_this_cell, split_bundle, status_trait, stylesheet
 from .figures import figures_line
 from .json_view import call_views, check_view
 
@@ -49,9 +49,7 @@ class StreamCell(anywidget.AnyWidget):
     _esm = module("stream")
     _css = stylesheet("checks", "stream")
 
-    status = traitlets.Unicode("idle", help="idle, waiting, streaming, done, stopped or error").tag(
-        sync=True
-    )
+    status = status_trait("idle, waiting, streaming, done, stopped or error")
     llm_model = traitlets.Unicode("", help="the model asked for").tag(sync=True)
     text = traitlets.Unicode("", help="the answer so far (first choice)").tag(sync=True)
     html = traitlets.Unicode(

@@ -32,7 +32,7 @@ from ..pricing import cost_label_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from . import chat_view
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .figures import figures_line
 from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
@@ -56,7 +56,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         help="the history as shown: role, content, and each answer's numbers"
     ).tag(sync=True)
     live = traitlets.Dict(help="the answer streaming now: text and numbers").tag(sync=True)
-    status = traitlets.Unicode("idle", help="idle, waiting, streaming or error").tag(sync=True)
+    status = status_trait("idle, waiting, streaming or error")
     error = traitlets.Unicode("", help="one readable line when the last call failed").tag(sync=True)
     context = traitlets.Dict(help="how much of the window the next request uses").tag(sync=True)
     llm_model = traitlets.Unicode("", help="the model answering").tag(sync=True)

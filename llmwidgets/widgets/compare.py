@@ -27,10 +27,11 @@ from ..comparing import Lane, lanes_for, word_diff
 from ..errors import describe_error
 from ..pricing import cost_label_of
 from ..running import Reply, StreamRun
+from ..status import ENDED
 from ..throttle import Throttle
 from ..usage import UsageLog
 from . import compare_view
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .cell import markdown_html
 from .meter import SESSION, resolve_meter
 
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from ..streaming import StreamAccumulator
 
 __all__ = ["Compare", "compare"]
-
-_ENDED = ("done", "stopped", "error")
 
 
 def compare(
@@ -81,7 +80,7 @@ class Compare(SavedView, anywidget.AnyWidget):
     lanes = traitlets.List(traitlets.Dict(), help="one dict per lane, as the page draws it").tag(
         sync=True
     )
-    status = traitlets.Unicode("idle", help="idle, running or done").tag(sync=True)
+    status = status_trait("idle, running or done")
     diff_pair = traitlets.List(
         traitlets.Int(), default_value=[0, 1], help="the two lanes the diff compares"
     ).tag(sync=True)
@@ -249,7 +248,7 @@ class Compare(SavedView, anywidget.AnyWidget):
             self.diff, self._diffed = {}, None
             return
         a, b = (self._drafts[i] for i in pair)
-        if a.get("status") not in _ENDED or b.get("status") not in _ENDED:
+        if a.get("status") not in ENDED or b.get("status") not in ENDED:
             self.diff, self._diffed = {}, None
             return
         key = (pair[0], pair[1], a.get("text", ""), b.get("text", ""))
@@ -285,7 +284,7 @@ class Compare(SavedView, anywidget.AnyWidget):
         return bundle, metadata
 
     def __repr__(self) -> str:
-        ended = sum(d.get("status") in _ENDED for d in self.lanes)
+        ended = sum(d.get("status") in ENDED for d in self.lanes)
         return f"Compare({len(self.lanes)} lanes, {ended} ended, {self.status})"
 
 

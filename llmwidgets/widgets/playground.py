@@ -48,7 +48,7 @@ from ..reaching import connect_or_rehearse, provider_menu, rehearsal_note
 from ..running import Reply, StreamRun, streamed_body
 from ..usage import UsageLog
 from . import playground_answer
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .meter import SESSION, resolve_meter
 
 if TYPE_CHECKING:
@@ -87,9 +87,7 @@ class Playground(SavedView, anywidget.AnyWidget):
     request = traitlets.Dict(help="the exact JSON body Run sends").tag(sync=True)
     warnings = traitlets.Dict(help="parameter -> what this provider does with it").tag(sync=True)
     code = traitlets.Unicode("", help="the same call in Python, with the SDK").tag(sync=True)
-    status = traitlets.Unicode(
-        "idle", help="idle, waiting, streaming, then done, stopped or error"
-    ).tag(sync=True)
+    status = status_trait("idle, waiting, streaming, then done, stopped or error")
     answer = traitlets.Dict(help="the last run: each choice's text, the numbers, logprobs").tag(
         sync=True
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from ..status import ENDED
 from .figures import figures_line
 from .token_view import probable_tokens
 
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["answer_line", "finished", "saved_view", "streaming"]
 
 MAX_TOKENS_SHOWN = 400  # logprobs drawn in the page; the Reply keeps them all
-ENDED = ("done", "stopped", "error")
 
 
 def streaming(before: dict[str, Any], status: str, acc: StreamAccumulator) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..pricing import cost_label_of
 from ..structured import JSONCheck
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from ..toolloop import LoopResult, Round, ToolLoop
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .cell import markdown_html
 from .figures import figures_line
 from .inspector import Inspector, start_inspected
@@ -48,9 +48,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
     _esm = module("toolloop")
     _css = stylesheet("checks", "toolloop")
 
-    status = traitlets.Unicode("idle", help="running, done, gave-up, stopped or error").tag(
-        sync=True
-    )
+    status = status_trait("running, done, gave-up, stopped or error")
     llm_model = traitlets.Unicode("", help="the model asked").tag(sync=True)
     rounds: traitlets.List[dict[str, Any]] = traitlets.List(
         help="each round: its text, calls with verdicts and results, its figures"

@@ -103,13 +103,17 @@ browser:
 chp: $(CHP)
 
 $(TSC):
+	$(NEED_NPM)
 	npm install --no-audit --no-fund --prefix build/ts typescript@$(TSC_VERSION)
 
-$(CHP):
-	@command -v npm >/dev/null 2>&1 || { \
+# Node.js and npm from Debian, where the machine has none.
+NEED_NPM = @command -v npm >/dev/null 2>&1 || { \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y --no-install-recommends nodejs npm \
 		|| { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }; }
+
+$(CHP):
+	$(NEED_NPM)
 	npm install --no-audit --no-fund --prefix build/chp configurable-http-proxy@$(CHP_VERSION)
 
 # A class on this machine: prints the hub's address and two demo students' logins.

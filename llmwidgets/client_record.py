@@ -34,7 +34,7 @@ class ClientRecord:
 
     provider_id: str  # a preset's id, LOCAL_SERVER, or "custom"
     preset: Provider | None  # what the provider is known to do; None for an unnamed server
-    base_url: str
+    base_url: str  # as shown: credentials in it are hidden (redaction.shown_url)
     rehearsal: str | None = None  # the preset the sandbox rehearses for this client
     asked: Provider | None = None  # what connect() was asked for, as reached; None elsewhere
 
@@ -55,15 +55,15 @@ class ClientRecord:
     @property
     def host(self) -> str:
         """The address's host and port, as shown (no credentials)."""
-        return urlsplit(shown_url(self.base_url)).netloc
+        return urlsplit(self.base_url).netloc
 
     @property
     def key_env(self) -> str | None:
         """The variable a script reads its key from; None when no key is sent."""
         if self.rehearsal is not None:
             return None  # the sandbox takes none
-        if self.preset is None:
-            return environment.CUSTOM_API_KEY
+        if self.preset is None or (self.asked is not None and self.asked.id == "custom"):
+            return environment.CUSTOM_API_KEY  # as connect("custom", ...) reads it
         return self.preset.key_env if self.preset.requires_key else None
 
     @property
@@ -82,7 +82,7 @@ def remember(client: Any, asked: Provider, *, rehearsal: bool) -> None:
     if asked.id == "custom":  # only an address: recognised by it, as any client is
         _records[client] = replace(_recognised(client), asked=asked)
         return
-    url = str(client.base_url)
+    url = shown_url(str(client.base_url))
     _records[client] = ClientRecord(asked.id, asked, url, asked.id if rehearsal else None, asked)
 
 
@@ -90,13 +90,13 @@ def record_of(client: Any) -> ClientRecord:
     """The client's record: from `connect`, else recognised by its base URL's host (a
     loopback address no preset names is LOCAL_SERVER, anything else unknown "custom")."""
     found = _records.get(client)
-    if found is None:
-        found = _records[client] = _recognised(client)
+    if found is None or (found.asked is None and found.base_url != shown_url(str(client.base_url))):
+        found = _records[client] = _recognised(client)  # new, or given another address since
     return found
 
 
 def _recognised(client: Any) -> ClientRecord:
-    url = str(client.base_url)
+    url = shown_url(str(client.base_url))
     host = urlsplit(url).hostname or ""
     for preset in PRESETS.values():
         if preset.base_url and urlsplit(preset.base_url).hostname == host and host != "localhost":

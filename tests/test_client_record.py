@@ -81,3 +81,23 @@ def test_connect_records_what_it_was_asked_for(provider, canary_key):
     record = record_of(client)
     assert record.provider_id == provider and record.asked is not None
     assert record.key_env == record.asked.key_env and record.rehearsal is None
+
+
+def test_a_record_shows_no_credentials_and_follows_a_new_address(canary_key):
+    client = openai.OpenAI(
+        base_url=f"https://user:{canary_key}@api.groq.com/openai/v1", api_key="x"
+    )
+    record = record_of(client)
+    assert record.provider_id == "groq" and canary_key not in repr(record)
+    client.base_url = "http://127.0.0.1:8080/v1"  # the SDK lets a client move
+    assert record_of(client).provider_id == "local"
+
+
+def test_a_custom_connection_reads_its_key_where_connect_did(canary_key):
+    """connect("custom", base_url=...) reads LLMWIDGETS_API_KEY, whatever the address: the
+    inspector's curl and copy-as-code say so, even on a preset's address."""
+    client = llmwidgets.connect("custom", base_url=GROQ_URL, api_key=canary_key)
+    record = record_of(client)
+    assert record.provider_id == "groq"  # what Groq is known to do still applies
+    assert record.key_env == "LLMWIDGETS_API_KEY"
+    assert 'os.environ["LLMWIDGETS_API_KEY"]' in python_code(client, ASK)

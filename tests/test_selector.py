@@ -113,3 +113,18 @@ def test_both_provider_pickers_reach_each_provider_the_same_way(
         assert rehearsed == ("rehearsed" in pg.note), (provider, pg.note)
         assert rehearsed == ("rehearsed" in hints[provider]), hints[provider]
         assert rehearsed == (selector.connection == "rehearsed"), selector.connection
+
+
+def test_a_rehearsal_that_cannot_start_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, no_keys: Path, comm_log: list[dict]
+) -> None:
+    from llmwidgets.sandbox.launcher import SandboxError
+    from llmwidgets.widgets import selector as module
+
+    def no_sandbox(*_args: object, **_kwargs: object) -> None:
+        raise SandboxError("The sandbox did not start: no model here.")
+
+    monkeypatch.setattr(module, "connect_or_rehearse", no_sandbox)
+    selector = ProviderSelector("groq")
+    assert selector.connection == "needs-setup"
+    assert "did not start" in selector.status.value and "Traceback" not in selector.status.value

@@ -145,7 +145,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         with self.hold_sync():
             self.error = ""
             self.status = "waiting"
-            self.live = {"question": text, "text": "", "status": "waiting"}
+            self.live = {"question": text, "text": "", "status": "waiting", "figures": "waiting"}
         try:
             with watched(self._client, self.inspector):
                 run.start(
@@ -256,7 +256,8 @@ class Chat(SavedView, anywidget.AnyWidget):
             error = reply.error or "Stopped before any text came."
             with self.hold_sync():
                 self.status, self.error = "error", error
-                self.live = {"question": question["content"], "text": "", "status": "error"}
+                asked = question["content"]
+                self.live = {"question": asked, "text": "", "status": "error", "figures": "error"}
             return
         usage = reply.usage or {}
         model = reply.completion.model or self.llm_model

@@ -15,7 +15,8 @@ __all__ = ["duration", "figures_line"]
 
 def duration(seconds: float | None) -> str:
     """A time as a student reads it: "412 ms" under a second, "1.23 s" from one ("" for
-    none). The page kit's `duration` (static/kit.js) writes the same."""
+    none). The page kit's `duration` (static/kit.js) writes the same, but for a time that
+    falls exactly on a half (JavaScript rounds it up, Python to even)."""
     if seconds is None:
         return ""
     if seconds < 1:

@@ -246,7 +246,7 @@ class Playground(SavedView, anywidget.AnyWidget):
         )
         with self.hold_sync():
             self.status = "waiting"
-            self.answer = {"status": "waiting", "model": self.llm_model, "choices": []}
+            self.answer = playground_answer.waiting(self.llm_model)
         try:
             run.start(
                 self._client,

@@ -15,9 +15,15 @@ if TYPE_CHECKING:
     from ..running import Reply
     from ..streaming import StreamAccumulator
 
-__all__ = ["answer_line", "finished", "saved_view", "streaming"]
+__all__ = ["answer_line", "finished", "saved_view", "streaming", "waiting"]
 
 MAX_TOKENS_SHOWN = 400  # logprobs drawn in the page; the Reply keeps them all
+
+
+def waiting(model: str) -> dict[str, Any]:
+    """A run sent, before its first token: the model asked for leads the figures line."""
+    answer = {"status": "waiting", "model": model, "choices": []}
+    return {**answer, "figures": _figures(answer)}
 
 
 def streaming(before: dict[str, Any], status: str, acc: StreamAccumulator) -> dict[str, Any]:

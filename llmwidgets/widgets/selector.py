@@ -162,6 +162,11 @@ class ProviderSelector(widgets.VBox):
             self._set_models(record.model_hints)
             self._notify()
             return
+        except Exception as exc:  # the sandbox a rehearsal needs did not start: one line
+            self._show("needs-setup", describe_error(exc))
+            self._set_models(record.model_hints)
+            self._notify()
+            return
         self._show_listing(listing, rehearsed=rehearsal_of(self.client) is not None)
         self._set_models(listing.ids)
         self._notify()
@@ -181,7 +186,7 @@ class ProviderSelector(widgets.VBox):
             field.source = "no key needed"
 
     def _show_listing(self, listing: ModelListing, *, rehearsed: bool = False) -> None:
-        if rehearsed:  # the Playground's words for it
+        if rehearsed and listing.from_api:  # the Playground's words for it
             models = f"{len(listing.ids)} models, offline"
             self._show("rehearsed", f"{rehearsal_note(self.client)} {models}")
             return

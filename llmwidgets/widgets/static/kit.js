@@ -1,7 +1,7 @@
 // @ts-check
-// The page kit: what every widget's page draws the same way. Each widget's module starts
-// with `import { ... } from "./kit.js";`, and `bundle.module()` puts this file in place of
-// that line (anywidget loads a module from a blob, where a relative import cannot resolve),
+// The page kit: what every widget's page draws the same way. A widget's module that uses
+// it imports it, `import { ... } from "./kit.js";`, and `bundle.module()` puts this file in
+// place of that line (anywidget loads a module from a blob, where a relative import cannot resolve),
 // so the kit is written once and needs no build step.
 
 /**

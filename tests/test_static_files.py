@@ -88,3 +88,22 @@ def test_every_stylesheet_starts_with_the_kits_and_reads_each_colour_from_it() -
         own = (STATIC / f"{name}.css").read_text()
         themed = re.findall(r"var\(--jp-(?!mirror-editor)[\w-]+", own)
         assert not themed, f"{name}.css reads {themed[:3]} itself: base.css names each colour"
+
+
+def test_a_page_in_parts_is_put_together_each_part_once(tmp_path, monkeypatch):
+    """A widget's page may import parts of its own (playground_controls.js): each part and
+    the kit go in once, in the order first asked for, and no import is left."""
+    (tmp_path / "kit.js").write_text("export function element() {}\n")
+    (tmp_path / "part.js").write_text(
+        'import { element } from "./kit.js";\nexport const FORMATS = [];\n'
+        "export function control() { return element(); }\n"
+    )
+    (tmp_path / "page.js").write_text(
+        'import { element } from "./kit.js";\nimport { control, FORMATS } from "./part.js";\n'
+        "export default { render() { return [element(), control(), FORMATS]; } };\n"
+    )
+    monkeypatch.setattr(bundle, "STATIC", tmp_path)
+    page = bundle.module("page")
+    assert "import " not in page
+    assert page.count("export function element") == 1 and page.count("export function control") == 1
+    assert page.index("function element") < page.index("function control") < page.index("render")

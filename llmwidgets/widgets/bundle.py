@@ -23,8 +23,8 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).parent / "static"
-# A module's one import of the page kit (static/kit.js), on a line of its own.
-_KIT_IMPORT = re.compile(r'^import \{[^}]*\} from "\./kit\.js";\n', re.MULTILINE)
+# An import of a module of our own (the page kit, a part of a widget's page), on a line.
+_LOCAL_IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+)\.js";\n', re.MULTILINE)
 
 
 def stylesheet(*names: str) -> str:
@@ -46,21 +46,33 @@ def status_trait(help: str) -> Any:
 
 
 def module(name: str) -> str:
-    """A widget's ES module, static/<name>.js, with the page kit in place of its import.
+    """A widget's ES module, static/<name>.js, with each module it imports from static/ (the
+    page kit, kit.js, and parts of its own page) in place of the import, each once.
 
-    anywidget loads a module from a blob URL, where `./kit.js` cannot resolve: so the kit's
-    text takes the import's place, and every page shares one copy of its helpers with no
-    build step. A name the module imports that the kit lacks fails here, not in the page."""
+    anywidget loads a module from a blob URL, where `./kit.js` cannot resolve: so the text
+    takes the import's place, and every page shares one copy of the kit with no build step.
+    A name a module imports that the other does not export fails here, not in the page."""
+    return _inlined(name, set())
+
+
+def _inlined(name: str, seen: set[str]) -> str:
     source = (STATIC / f"{name}.js").read_text(encoding="utf-8")
-    found = _KIT_IMPORT.search(source)
-    if found is None:
-        return source
-    kit = (STATIC / "kit.js").read_text(encoding="utf-8")
-    exported = set(re.findall(r"^export function (\w+)", kit, re.MULTILINE))
-    wanted = {n.strip() for n in found.group(0).split("{")[1].split("}")[0].split(",")} - {""}
-    if wanted - exported:
-        raise ImportError(f"static/{name}.js imports {sorted(wanted - exported)} from kit.js")
-    return source[: found.start()] + kit + source[found.end() :]
+
+    def put_in(found: re.Match[str]) -> str:
+        wanted = {n.strip() for n in found.group(1).split(",")} - {""}
+        part = found.group(2)
+        text = (STATIC / f"{part}.js").read_text(encoding="utf-8")
+        exported = set(re.findall(r"^export (?:function|const) (\w+)", text, re.MULTILINE))
+        if wanted - exported:
+            raise ImportError(
+                f"static/{name}.js imports {sorted(wanted - exported)} from {part}.js"
+            )
+        if part in seen:
+            return ""
+        seen.add(part)
+        return _inlined(part, seen)
+
+    return _LOCAL_IMPORT.sub(put_in, source)
 
 
 def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -4,69 +4,15 @@
 // Python answers with the request, the code, each control's warnings and the answer.
 // It never holds a key.
 
-import { element, percent, visible, withCode } from "./kit.js";
-
-const FORMATS = ["json_object", "json_schema", "text"];
-const EXAMPLE_SCHEMA = JSON.stringify(
-  {
-    type: "object",
-    properties: { colour: { type: "string" }, why: { type: "string" } },
-    required: ["colour", "why"],
-  },
-  null,
-  2,
-);
-
-const escapeLines = (text) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
-const unescapeLine = (text) =>
-  text.replace(/\\(\\|n|t)/g, (_, c) => (c === "n" ? "\n" : c === "t" ? "\t" : "\\"));
-
-// JSON and Python, coloured by a small tokenizer; built from text nodes, never innerHTML.
-const TOKENS =
-  /("(?:[^"\\]|\\.)*")(\s*:)?|(#[^\n]*)|\b(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\b|\b(true|false|null|True|False|None)\b|\b(import|from|for|in|print)\b/g;
-// A parameter the provider ignores or rejects is marked where it is sent, too.
-const PARAM_LINE = /^ {2}"(\w+)":|^ {4}(\w+)=/;
-function highlight(pre, text, previous, warned) {
-  const old = new Set((previous || "").split("\n"));
-  const lines = text.split("\n");
-  const nodes = lines.map((line) => {
-    const row = element("span", "llmw-pg-line");
-    if (previous != null && !old.has(line)) row.classList.add("llmw-pg-changed");
-    const param = line.match(PARAM_LINE);
-    if (param && warned.has(param[1] || param[2])) row.classList.add("llmw-pg-warned");
-    let last = 0;
-    for (const m of line.matchAll(TOKENS)) {
-      row.append(line.slice(last, m.index));
-      const kind = m[1] ? (m[2] ? "key" : "string") : m[3] ? "comment" : m[4] ? "number" : m[5] ? "atom" : "keyword";
-      row.append(element("span", `llmw-pg-tok-${kind}`, m[1] || m[0]));
-      if (m[2]) row.append(m[2]);
-      last = m.index + m[0].length;
-    }
-    row.append(line.slice(last) + "\n");
-    return row;
-  });
-  pre.replaceChildren(...nodes);
-}
+import { element, withCode } from "./kit.js";
+import { control } from "./playground_controls.js";
+import { answerPane, choiceCards, headPane, highlight, logprobChips, requestPane } from "./playground_panes.js";
 
 function render({ model, el: root }) {
   root.classList.add("llmw", "llmw-pg");
 
   // -- head: provider, model, and a note on how the provider is reached --------------
-  const head = element("div", "llmw-pg-head");
-  const title = element("span", "llmw-pg-title", "Playground");
-  const providerLabel = element("label", "llmw-pg-field");
-  const providerMenu = element("select", "llmw-pg-provider");
-  providerLabel.append(element("span", null, "provider"), providerMenu);
-  const modelLabel = element("label", "llmw-pg-field");
-  const modelBox = element("input", "llmw-pg-model");
-  modelBox.setAttribute("list", `llmw-pg-models-${Math.random().toString(36).slice(2)}`);
-  modelBox.placeholder = "a model id";
-  modelBox.spellcheck = false;
-  const modelList = element("datalist");
-  modelList.id = modelBox.getAttribute("list");
-  modelLabel.append(element("span", null, "model"), modelBox, modelList);
-  head.append(title, providerLabel, modelLabel);
-  const note = element("div", "llmw-pg-note");
+  const { head, providerMenu, modelBox, modelList, note } = headPane();
 
   // -- left: the prompts and a row per parameter -------------------------------------
   const left = element("div", "llmw-pg-controls");
@@ -104,170 +50,20 @@ function render({ model, el: root }) {
   left.append(prompts, grid, error, actions);
 
   // -- right: the request as JSON, or as Python -------------------------------------
-  const right = element("div", "llmw-pg-request");
-  const tabs = element("div", "llmw-pg-tabs");
-  const jsonTab = element("button", "llmw-pg-tab", "Request JSON");
-  const codeTab = element("button", "llmw-pg-tab", "Python");
-  const copyJson = element("button", "llmw-pg-copy llmw-pg-copy-json", "Copy JSON");
-  copyJson.title = "The request body, as sent (the key travels in a header: it is not here)";
-  const copyCode = element("button", "llmw-pg-copy llmw-pg-copy-code", "Copy as code");
-  copyCode.title = "The same call with the openai SDK: client.chat.completions.create(...)";
-  tabs.append(jsonTab, codeTab);
-  const pre = element("pre", "llmw-pg-pre");
-  pre.tabIndex = 0;
-  const copyRow = element("div", "llmw-pg-copy-row");
-  const copyHint = element("span", "llmw-pg-copy-hint");
-  copyRow.append(copyHint, copyJson, copyCode);
-  right.append(tabs, pre, copyRow);
+  const { right, jsonTab, codeTab, copyJson, copyCode, pre, copyHint } = requestPane();
 
   const body = element("div", "llmw-pg-body");
   body.append(left, right);
 
   // -- below: the answer --------------------------------------------------------------
-  const answerBox = element("div", "llmw-pg-answer");
-  const answerHead = element("div", "llmw-pg-answer-head");
-  const badge = element("span", "llmw-pg-badge");
-  const numbers = element("span", "llmw-pg-numbers");
-  answerHead.append(badge, numbers);
-  const choices = element("div", "llmw-pg-choices");
-  const runError = element("div", "llmw-pg-run-error");
-  runError.setAttribute("role", "alert");
-  const tokens = element("div", "llmw-pg-tokens");
-  answerBox.append(answerHead, choices, runError, tokens);
+  const { answerBox, badge, numbers, choices, runError, tokens } = answerPane();
 
   root.append(head, note, body, answerBox);
 
   // -- one row per parameter ----------------------------------------------------------
   function makeRow(spec) {
-    const row = element("div", "llmw-pg-row");
-    row.dataset.param = spec.name;
-    const name = element("label", "llmw-pg-name");
-    const on = element("input");
-    on.type = "checkbox";
-    on.title = "Set: send this parameter. Unset: leave it out of the request.";
-    name.title = spec.help;
-    const value = element("div", "llmw-pg-value");
-    const notes = element("div", "llmw-pg-notes");
-    const r = { spec, row, on, notes, inputs: [] };
-    let keyName = spec.name;
-    r.key = () => keyName;
-
-    const number = (attrs) => {
-      const box = element("input", "llmw-pg-number");
-      box.type = "number";
-      for (const [k, v] of Object.entries(attrs)) if (v != null) box[k] = v;
-      return box;
-    };
-    const readNumber = (box) => (box.value === "" ? "" : Number(box.value));
-
-    if (spec.kind === "slider") {
-      const range = element("input", "llmw-pg-range");
-      Object.assign(range, { type: "range", min: spec.min, max: spec.max, step: spec.step });
-      const box = number({ step: spec.step });
-      range.addEventListener("input", () => {
-        box.value = range.value;
-        touched(r);
-      });
-      box.addEventListener("input", () => {
-        if (box.value !== "") range.value = box.value;
-        touched(r, true);
-      });
-      value.append(range, box);
-      r.inputs = [range, box];
-      r.read = () => readNumber(box);
-      r.write = (v) => {
-        box.value = v;
-        range.value = v;
-      };
-      name.append(on, element("span", null, spec.name));
-    } else if (spec.kind === "int" || spec.kind === "limit") {
-      const box = number({ min: spec.min, max: spec.max, step: 1, placeholder: spec.placeholder });
-      box.addEventListener("input", () => touched(r, true));
-      value.append(box);
-      r.inputs = [box];
-      r.read = () => readNumber(box);
-      r.write = (v) => (box.value = v);
-      if (spec.kind === "limit") {
-        const which = element("select", "llmw-pg-which");
-        for (const option of LIMITS) which.append(new Option(option, option));
-        which.title = "max_tokens is the older name; newer (reasoning) models take max_completion_tokens";
-        which.addEventListener("change", () => {
-          keyName = which.value;
-          touched(r);
-        });
-        r.inputs.push(which);
-        r.choose = (key) => {
-          keyName = key;
-          which.value = key;
-        };
-        name.append(on, which);
-      } else {
-        name.append(on, element("span", null, spec.name));
-      }
-    } else if (spec.kind === "lines") {
-      const area = element("textarea", "llmw-pg-lines");
-      area.rows = 1;
-      area.placeholder = "one sequence a line, e.g. \\n\\n";
-      area.spellcheck = false;
-      const fit = () => (area.rows = Math.min(4, Math.max(1, area.value.split("\n").length)));
-      area.addEventListener("input", () => {
-        fit();
-        touched(r, true);
-      });
-      value.append(area);
-      r.inputs = [area];
-      r.read = () => area.value.split("\n").filter((l) => l !== "").map(unescapeLine);
-      r.write = (v) => {
-        area.value = (Array.isArray(v) ? v : [v]).map(escapeLines).join("\n");
-        fit();
-      };
-      name.append(on, element("span", null, spec.name));
-    } else if (spec.kind === "format") {
-      const kind = element("select", "llmw-pg-format");
-      for (const option of FORMATS) kind.append(new Option(option, option));
-      const schema = element("textarea", "llmw-pg-schema");
-      schema.rows = 5;
-      schema.spellcheck = false;
-      schema.value = EXAMPLE_SCHEMA;
-      const showSchema = () => (schema.hidden = kind.value !== "json_schema");
-      kind.addEventListener("change", () => {
-        showSchema();
-        touched(r);
-      });
-      schema.addEventListener("input", () => touched(r, true));
-      value.append(kind, schema);
-      r.inputs = [kind, schema];
-      r.read = () =>
-        kind.value === "json_schema"
-          ? { type: "json_schema", json_schema: { name: "answer", schema: schema.value } }
-          : { type: kind.value };
-      r.write = (v) => {
-        const type = typeof v === "string" ? v : v && v.type;
-        if (FORMATS.includes(type)) kind.value = type;
-        const given = v && v.json_schema && v.json_schema.schema;
-        if (given != null && document.activeElement !== schema) {
-          schema.value = typeof given === "string" ? given : JSON.stringify(given, null, 2);
-        }
-        showSchema();
-      };
-      showSchema();
-      name.append(on, element("span", null, spec.name));
-    } else if (spec.kind === "bool") {
-      const shown = element("span", "llmw-pg-true", "true");
-      value.append(shown);
-      let stored = true; // what Python holds (false from code stays false)
-      r.read = () => stored;
-      r.write = (v) => {
-        stored = v !== false;
-        shown.textContent = String(stored);
-      };
-      name.append(on, element("span", null, spec.name));
-    }
-    r.fallback = () => {
-      if (spec.fallback != null) r.write(spec.fallback);
-      else if (spec.kind === "int" || spec.kind === "limit" || spec.kind === "lines") r.write("");
-    };
-    r.fallback();
+    const r = control(spec, LIMITS, touched);
+    const on = r.on;
     on.addEventListener("change", () => {
       if (!on.checked && spec.name === "logprobs") byName.top_logprobs.on.checked = false;
       if (on.checked && spec.name === "top_logprobs") byName.logprobs.on.checked = true;
@@ -283,7 +79,6 @@ function render({ model, el: root }) {
       }
       send();
     });
-    row.append(name, value, notes);
     return r;
   }
 
@@ -504,40 +299,14 @@ function render({ model, el: root }) {
     }
     badge.textContent = answer.status;
     numbers.textContent = answer.figures || ""; // written in Python (figures.py)
-    // A call refused outright has no text: no empty card for it.
-    const list = (answer.choices || []).filter((c) => c.text || busy() || c.finish_reason);
-    const cards = list.map((choice, index) => {
-      const card = element("div", "llmw-pg-choice");
-      if (list.length > 1) card.append(element("div", "llmw-pg-choice-head", `choice ${index}`));
-      const text = element("div", "llmw-pg-text", choice.text || (busy() ? "…" : ""));
-      card.append(text);
-      if (choice.finish_reason) {
-        const reason = element("div", "llmw-pg-finish", `finish_reason: ${choice.finish_reason}`);
-        reason.dataset.reason = choice.finish_reason;
-        card.append(reason);
-      }
-      return card;
-    });
-    if (!cards.length && busy()) cards.push(element("div", "llmw-pg-choice llmw-pg-waiting", "waiting for the first token…"));
+    const { cards, count } = choiceCards(answer.choices || [], busy());
     choices.replaceChildren(...cards);
-    choices.dataset.count = String(list.length);
+    choices.dataset.count = String(count);
     runError.textContent = answer.error || "";
     runError.hidden = !answer.error;
     const probs = answer.logprobs || [];
     tokens.hidden = !probs.length;
-    if (probs.length) {
-      const title = element("div", "llmw-pg-tokens-head", "logprobs: each token of choice 0 and its probability (hover for the alternatives)");
-      const chips = probs.map((t) => {
-        const chip = element("span", "llmw-pg-token");
-        chip.append(element("span", "llmw-pg-token-text", visible(t.text)), element("span", "llmw-pg-token-p", percent(t.p)));
-        chip.style.setProperty("--p", t.p.toFixed(3));
-        chip.title = [`${JSON.stringify(t.text)} ${percent(t.p)}`, ...t.top.map((a) => `  ${JSON.stringify(a.text)} ${percent(a.p)}`)].join("\n");
-        return chip;
-      });
-      const strip = element("div", "llmw-pg-token-list");
-      strip.append(...chips);
-      tokens.replaceChildren(title, strip);
-    }
+    if (probs.length) tokens.replaceChildren(...logprobChips(probs));
   }
 
   const on = [

@@ -33,6 +33,7 @@ from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from .bundle import module, shown_in_this_cell, split_bundle, status_trait, stylesheet
 from .figures import figures_line
 from .json_view import call_views, check_view
+from .page import PageMessages, PageTable
 
 if TYPE_CHECKING:
     import openai
@@ -43,11 +44,12 @@ if TYPE_CHECKING:
 __all__ = ["Reply", "StreamCell"]
 
 
-class StreamCell(anywidget.AnyWidget):
+class StreamCell(PageMessages, anywidget.AnyWidget):
     """One streamed chat completion. Holds no key: only text, numbers and status are synced."""
 
     _esm = module("stream")
     _css = stylesheet("checks", "stream")
+    _page_messages: ClassVar[PageTable] = {"stop": lambda cell, _: cell.stop()}
 
     status = status_trait("idle, waiting, streaming, done, stopped or error")
     llm_model = traitlets.Unicode("", help="the model asked for").tag(sync=True)
@@ -90,7 +92,7 @@ class StreamCell(anywidget.AnyWidget):
         self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
         self._pacer = Pacer(self.MAX_CHECKS_PER_SECOND)  # live checks, spaced as they grow
         self.inspector: Any = None  # chat(..., inspect=True): the Inspector watching it
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
 
     @property
     def redraws(self) -> int:
@@ -162,10 +164,6 @@ class StreamCell(anywidget.AnyWidget):
     @property
     def reply(self) -> Reply:
         return self._run.reply
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "stop":
-            self.stop()
 
     # -- drawing ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ fork, restore, load) a few lines each; how the history is drawn is chat_view.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
 import traitlets
@@ -36,6 +36,7 @@ from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .figures import figures_line
 from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
+from .page import PageMessages, PageTable
 
 if TYPE_CHECKING:
     import openai
@@ -45,11 +46,15 @@ if TYPE_CHECKING:
 __all__ = ["Chat"]
 
 
-class Chat(SavedView, anywidget.AnyWidget):
+class Chat(PageMessages, SavedView, anywidget.AnyWidget):
     """A chat with its history as data. Holds no key: only text and numbers are synced."""
 
     _esm = module("chat")
     _css = stylesheet("chat")
+    _page_messages: ClassVar[PageTable] = dict.fromkeys(
+        ("send", "stop", "export", "edit", "delete", "fork", "rerun", "restore", "load"),
+        lambda chat, message: chat._from_page(message),
+    )
 
     system = traitlets.Unicode("", help="the system message").tag(sync=True)
     turns: traitlets.List[dict[str, Any]] = traitlets.List(
@@ -106,7 +111,7 @@ class Chat(SavedView, anywidget.AnyWidget):
         self._run: StreamRun | None = None
         # inspect=True: every answer's request on the wire, shown under the chat
         self.inspector: Inspector | None = Inspector(client) if inspect else None
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
         self.observe(self._system_edited, names="system")
         self._show_history()
 
@@ -312,37 +317,32 @@ class Chat(SavedView, anywidget.AnyWidget):
         self.conversation.system = change["new"]
         self._show_history()
 
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind, index = content.get("type"), content.get("index")
+    def _from_page(self, message: dict[str, Any]) -> None:
+        """What the page asks (the table above names each type); a change the page asks of
+        a history that changed since it drew it is refused, not guessed at."""
+        kind, index = message.get("type"), message.get("index")
         changes = {"edit", "delete", "fork", "rerun", "restore", "load"}
-        if kind in changes and content.get("revision", self.revision) != self.revision:
+        if kind in changes and message.get("revision", self.revision) != self.revision:
             self.error = "The chat changed before that click arrived: nothing was done."
             return
-        try:
-            if kind == "send" and isinstance(content.get("text"), str):
-                self.send(content["text"])
-            elif kind == "stop":
-                self.stop()
-            elif kind == "export":
-                self._tell_page({"type": "messages", "messages": self.messages})
-            elif kind == "edit" and isinstance(index, int):
-                self.edit(index, str(content.get("content", "")))
-            elif kind == "delete" and isinstance(index, int):
-                self.delete(index)
-            elif kind == "fork" and isinstance(index, int):
-                self.fork(index)
-            elif kind == "rerun" and isinstance(index, int):
-                self.rerun(index)
-            elif kind == "restore" and self._saved:
-                self.restore()
-            elif kind == "load" and isinstance(content.get("messages"), list):
-                self.load(content["messages"])
-        except Exception as bad:  # one line in the chat, never a traceback in the log
-            self.error = (
-                str(bad) if isinstance(bad, ValueError | IndexError) else describe_error(bad)
-            )
+        if kind == "send" and isinstance(message.get("text"), str):
+            self.send(message["text"])
+        elif kind == "stop":
+            self.stop()
+        elif kind == "export":
+            self._tell_page({"type": "messages", "messages": self.messages})
+        elif kind == "edit" and isinstance(index, int):
+            self.edit(index, str(message.get("content", "")))
+        elif kind == "delete" and isinstance(index, int):
+            self.delete(index)
+        elif kind == "fork" and isinstance(index, int):
+            self.fork(index)
+        elif kind == "rerun" and isinstance(index, int):
+            self.rerun(index)
+        elif kind == "restore" and self._saved:
+            self.restore()
+        elif kind == "load" and isinstance(message.get("messages"), list):
+            self.load(message["messages"])
 
     def _tell_page(self, content: dict[str, Any]) -> None:
         """A custom message to the view (`send` here asks a question: the widget's own

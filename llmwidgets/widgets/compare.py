@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
 import traitlets
@@ -34,6 +34,7 @@ from . import compare_view
 from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .cell import markdown_html
 from .meter import SESSION, resolve_meter
+from .page import PageMessages, PageTable, index_in
 
 if TYPE_CHECKING:
     from ..streaming import StreamAccumulator
@@ -68,11 +69,14 @@ def compare(
     return grid.start()
 
 
-class Compare(SavedView, anywidget.AnyWidget):
+class Compare(PageMessages, SavedView, anywidget.AnyWidget):
     """A grid of lanes. Holds no client and no key: only text and numbers are synced."""
 
     _esm = module("compare")
     _css = stylesheet("compare")
+    _page_messages: ClassVar[PageTable] = {
+        "stop": lambda grid, message: grid._stop_from_page(message)
+    }
 
     prompt = traitlets.Unicode("", help="the last message sent, shown above the grid").tag(
         sync=True
@@ -107,7 +111,7 @@ class Compare(SavedView, anywidget.AnyWidget):
         self.redraws = 0  # state messages sent while streaming (the benchmark reads it)
         self._diffed: tuple[int, int, str, str] | None = None
         self.lanes = [{**d, "figures": compare_view.figures(d)} for d in self._drafts]
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
         self.observe(lambda _change: self._compute_diff(), names="diff_pair")
 
     # -- running ---------------------------------------------------------------------
@@ -125,6 +129,14 @@ class Compare(SavedView, anywidget.AnyWidget):
         else:
             self._task = loop.create_task(self._run_all())
         return self
+
+    def _stop_from_page(self, message: dict[str, Any]) -> None:
+        """ "Stop all" (or Escape) names no lane, a lane's own button its index; a lane a
+        stale page names that is not there is ignored."""
+        if "lane" not in message:
+            self.stop()
+        elif (lane := index_in(message["lane"], len(self._lanes))) is not None:
+            self.stop(lane)
 
     def stop(self, lane: int | None = None) -> None:
         """Stop one lane (by position), or all: the text so far stays in each."""
@@ -262,16 +274,6 @@ class Compare(SavedView, anywidget.AnyWidget):
             "runs": [list(r) for r in runs],
             "similarity": round(share, 3),
         }
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "stop":
-            return
-        if "lane" not in content:
-            self.stop()  # Escape, or "Stop all"
-            return
-        lane = content["lane"]
-        if isinstance(lane, int) and not isinstance(lane, bool) and 0 <= lane < len(self._lanes):
-            self.stop(lane)  # a lane's own button; anything else names no lane: ignored
 
     # -- for viewers without widgets ---------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
@@ -24,17 +24,19 @@ import traitlets
 from ..client_record import record_of
 from ..errors import describe_error
 from .bundle import SavedView, module, split_bundle, stylesheet
+from .page import PageMessages, PageTable
 
 __all__ = ["EmbeddingsExplorer"]
 
 MAX_TEXTS = 60  # a heatmap of more is a wall of colour, not a lesson
 
 
-class EmbeddingsExplorer(SavedView, anywidget.AnyWidget):
+class EmbeddingsExplorer(PageMessages, SavedView, anywidget.AnyWidget):
     """Texts, their similarities and their map. Synced: text and numbers, no vectors."""
 
     _esm = module("embeddings")
     _css = stylesheet("embeddings")
+    _page_messages: ClassVar[PageTable] = {"query": lambda view, m: view._query(m)}
 
     title = traitlets.Unicode("", help="the model, the vectors' size, the tokens").tag(sync=True)
     texts = traitlets.List(traitlets.Unicode(), help="the texts, in order").tag(sync=True)
@@ -83,7 +85,7 @@ class EmbeddingsExplorer(SavedView, anywidget.AnyWidget):
             )
             return
         self._model = model
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
         try:
             self._embed_all()
         except Exception as failure:  # a 404 (no /embeddings), a wrong key: one line
@@ -130,15 +132,12 @@ class EmbeddingsExplorer(SavedView, anywidget.AnyWidget):
         self._update_saved_view()
         return [(self.texts[i], score) for i, score in found]
 
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "query":
-            text = str(content.get("text", "")).strip()
-            if text:
-                try:
-                    self.search(text)
-                    self.error = ""
-                except Exception as failure:
-                    self.error = describe_error(failure)
+    def _query(self, message: dict[str, Any]) -> None:
+        """A query typed in the page: its nearest texts marked (a failure: one line)."""
+        text = str(message.get("text", "")).strip()
+        if text:
+            self.search(text)
+            self.error = ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live view, and the similarity table (and the last query's neighbours) as

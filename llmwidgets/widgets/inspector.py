@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
@@ -36,6 +36,7 @@ from ..throttle import Throttle
 from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
 from .bundle import SavedView, module, split_bundle, stylesheet
 from .figures import duration, figures_line
+from .page import PageMessages, PageTable, index_in
 
 __all__ = ["Inspector", "inspect"]
 
@@ -76,11 +77,14 @@ def inspect(client: Any, *, limit: int | None = None) -> Inspector:
     return Inspector(client, limit=limit)
 
 
-class Inspector(SavedView, anywidget.AnyWidget):
+class Inspector(PageMessages, SavedView, anywidget.AnyWidget):
     """The exchanges of one client while watched. Synced: text and numbers, never a key."""
 
     _esm = module("inspector")
     _css = stylesheet("inspector")
+    _page_messages: ClassVar[PageTable] = {
+        "open": lambda wire, message: wire._open_from_page(message)
+    }
 
     exchanges = traitlets.List(traitlets.Dict(), help="one dict per request, as drawn").tag(
         sync=True
@@ -100,7 +104,7 @@ class Inspector(SavedView, anywidget.AnyWidget):
         self._watch = Watch(client, limit=limit)
         self._views: dict[int, dict[str, Any]] = {}  # ended exchanges never change
         self._readings: dict[int, Reading] = {}  # read when opened: a stream's timeline
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
         self._throttle = Throttle(self._redraw_changes, self.MAX_REDRAWS_PER_SECOND)
         self._watch.log.on_change = self._throttle.soon
         self.redraws = 0
@@ -148,6 +152,12 @@ class Inspector(SavedView, anywidget.AnyWidget):
             self._views.pop(index, None)
             self._redraw(save=False)
         return self.exchanges[index]
+
+    def _open_from_page(self, message: dict[str, Any]) -> None:
+        """A row opened in the page: read that exchange (a stale page's row may be gone)."""
+        index = index_in(message.get("index"), len(self.log.exchanges))
+        if index is not None:
+            self.details(index)
 
     def refresh(self) -> None:
         """Draw every exchange now (a stream a task still reads is drawn as it ends)."""
@@ -242,13 +252,6 @@ class Inspector(SavedView, anywidget.AnyWidget):
         if ended and reading is not None:
             self._views[index] = view
         return view
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "open":
-            index = content.get("index")
-            count = len(self.log.exchanges)
-            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < count:
-                self.details(index)
 
     # -- for viewers without widgets ---------------------------------------------------
 

@@ -25,7 +25,7 @@ provider menu reaching.py, its answer playground_answer.py.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
 import traitlets
@@ -50,6 +50,7 @@ from ..usage import UsageLog
 from . import playground_answer
 from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
 from .meter import SESSION, resolve_meter
+from .page import PageMessages, PageTable
 
 if TYPE_CHECKING:
     import openai
@@ -59,12 +60,16 @@ if TYPE_CHECKING:
 __all__ = ["Playground"]
 
 
-class Playground(SavedView, anywidget.AnyWidget):
+class Playground(PageMessages, SavedView, anywidget.AnyWidget):
     """Every request parameter as a control, the request beside it. Holds no key: only
     text, numbers and dicts are synced, and the client stays in Python."""
 
     _esm = module("playground")
     _css = stylesheet("playground")
+    _page_messages: ClassVar[PageTable] = {
+        "run": lambda pg, _: pg.run(),
+        "stop": lambda pg, _: pg.stop(),
+    }
 
     controls: traitlets.List[dict[str, Any]] = traitlets.List(
         [c.for_page() for c in CONTROLS],
@@ -125,7 +130,7 @@ class Playground(SavedView, anywidget.AnyWidget):
             self._recompute()
         self.observe(self._recompute, names=["params", "llm_model", "system", "prompt"])
         self.observe(self._provider_chosen, names="provider")
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
 
     # -- the request -------------------------------------------------------------------
 
@@ -300,17 +305,6 @@ class Playground(SavedView, anywidget.AnyWidget):
             self.answer = playground_answer.finished(reply, model, cost)
             self.error = problems_line(self.problems)  # a refusal's line is over
         self._update_saved_view()  # for viewers without widgets
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        try:
-            if content.get("type") == "run":
-                self.run()
-            elif content.get("type") == "stop":
-                self.stop()
-        except Exception as bad:  # one line in the page, never a traceback in the log
-            self.error = describe_error(bad)
 
     # -- for viewers without widgets ---------------------------------------------------
 

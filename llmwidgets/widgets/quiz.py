@@ -11,22 +11,24 @@ student's picks, and a static copy (GitHub, nbconvert) lists the questions to th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
 
 from ..questions import Question
 from .bundle import module, split_bundle, stylesheet
+from .page import PageMessages, PageTable, index_in
 
 __all__ = ["Quiz", "quiz"]
 
 
-class Quiz(anywidget.AnyWidget):
+class Quiz(PageMessages, anywidget.AnyWidget):
     """Questions in the page, answers in the kernel."""
 
     _esm = module("quiz")
     _css = stylesheet("quiz")
+    _page_messages: ClassVar[PageTable] = {"answer": lambda quiz, m: quiz._answer(m)}
 
     questions: traitlets.List[dict[str, Any]] = traitlets.List(
         help="each question's prompt and choices as HTML; never the right answer"
@@ -46,15 +48,15 @@ class Quiz(anywidget.AnyWidget):
             ],
             **kwargs,
         )
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
 
-    def _on_frontend_message(self, _: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "answer":
+    def _answer(self, message: dict[str, Any]) -> None:
+        """A choice picked in the page: graded here, the verdict sent back as a message."""
+        index = index_in(message.get("question"), len(self._questions))
+        if index is None:
             return
-        index, choice = content.get("question"), content.get("choice")
-        if not isinstance(index, int) or not 0 <= index < len(self._questions):
-            return
-        if not isinstance(choice, int) or not 0 <= choice < len(self._questions[index].choices):
+        choice = index_in(message.get("choice"), len(self._questions[index].choices))
+        if choice is None:
             return
         verdict = self._questions[index].grade(choice)
         self.send(

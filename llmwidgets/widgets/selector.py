@@ -15,7 +15,7 @@ from the environment or a `.env` file are preferred and never typed at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
 import ipywidgets as widgets
@@ -27,6 +27,7 @@ from ..providers import PRESETS, get_provider
 from ..reaching import connect_or_rehearse, rehearsal_note
 from ..redaction import redact
 from .bundle import module, stylesheet
+from .page import PageMessages, PageTable
 
 if TYPE_CHECKING:
     import openai
@@ -36,11 +37,14 @@ if TYPE_CHECKING:
 __all__ = ["KeyField", "ProviderSelector"]
 
 
-class KeyField(anywidget.AnyWidget):
+class KeyField(PageMessages, anywidget.AnyWidget):
     """A password box whose value is never a trait. `on_key(callback)` receives it."""
 
     _esm = module("keyfield")
     _css = stylesheet()
+    _page_messages: ClassVar[PageTable] = {
+        "key": lambda field, m: field.submit(str(m.get("key", "")))
+    }
     placeholder = traitlets.Unicode(
         "paste a key, then Enter (never saved)", help="the empty field's hint"
     ).tag(sync=True)
@@ -52,7 +56,7 @@ class KeyField(anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._callbacks: list[Callable[[str], None]] = []
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
 
     def on_key(self, callback: Callable[[str], None]) -> None:
         self._callbacks.append(callback)
@@ -61,10 +65,6 @@ class KeyField(anywidget.AnyWidget):
         """What the browser does on Enter; also for tests and scripts."""
         for callback in self._callbacks:
             callback(key)
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "key":
-            self.submit(str(content.get("key", "")))
 
 
 class ProviderSelector(widgets.VBox):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Generator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anywidget
 import traitlets
@@ -33,6 +33,7 @@ from .figures import figures_line
 from .inspector import Inspector, start_inspected
 from .json_view import call_views, pretty_html
 from .meter import SESSION, resolve_meter
+from .page import PageMessages, PageTable
 
 if TYPE_CHECKING:
     import openai
@@ -42,11 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["ToolLoopView", "tool_loop"]
 
 
-class ToolLoopView(SavedView, anywidget.AnyWidget):
+class ToolLoopView(PageMessages, SavedView, anywidget.AnyWidget):
     """Draws a `ToolLoop`: a row per round, the answer under them, Stop while running."""
 
     _esm = module("toolloop")
     _css = stylesheet("checks", "toolloop")
+    _page_messages: ClassVar[PageTable] = {"stop": lambda view, _: view.stop()}
 
     status = status_trait("running, done, gave-up, stopped or error")
     llm_model = traitlets.Unicode("", help="the model asked").tag(sync=True)
@@ -68,7 +70,7 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
         self._client = loop.client
         self.inspector: Inspector | None = None  # with inspect=True: the wire, shown under it
         loop.on_change = self._draw
-        self.on_msg(self._on_frontend_message)
+        self.on_msg(self._on_page_message)
 
     def start(self) -> ToolLoopView:
         self.status = "running"
@@ -84,10 +86,6 @@ class ToolLoopView(SavedView, anywidget.AnyWidget):
     @property
     def result(self) -> LoopResult:
         return self.loop.result
-
-    def _on_frontend_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "stop":
-            self.stop()
 
     # -- drawing ---------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ A widget streams with `AsyncOpenAI` so that the kernel stays free while text arr
 student hands it the `OpenAI` client `connect()` returned. The twin must carry every option
 the student gave, and the SDK keeps some of them only in private attributes
 (`_custom_headers`, `_custom_query`, `_api_key_provider`, `_strict_response_validation`,
-`_provider`): tests/test_connect.py pins each, so an SDK release that moves one fails there.
+`_provider`): tests/core/test_connect.py pins each, so an SDK release that moves one fails there.
 (The only other private attribute read anywhere is the SDK's HTTP client, `inspection.py`.)
 """
 
@@ -36,7 +36,7 @@ def async_twin(
 
     It carries every option the caller gave the sync client (key or key callable, headers,
     query, organization, project, timeout, retries, strict validation); the SDK keeps some
-    of them only in private attributes, which `tests/test_connect.py` pins. With `keep`,
+    of them only in private attributes, which `tests/core/test_connect.py` pins. With `keep`,
     the twin is remembered for this loop and stays open for the next call."""
     import openai
 

@@ -1,6 +1,6 @@
 """Exercise notebooks made from their reference solutions: the student copy (the solution
 cut out), and a copy with known-wrong code in its place, which the exercise's check must
-reject (tests/test_exercises.py)."""
+reject (tests/curriculum/test_exercises.py)."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ STEP_SECONDS = 0.5
 # ipykernel sets before any cell runs; pandas sets its display defaults by whether it runs
 # in an IPython kernel. Not here: modules that hook into the running IPython when imported
 # (ipywidgets registers its comm targets, matplotlib_inline its figure display); each
-# kernel imports those itself. tests/test_kernels.py compares what a notebook can see.
+# kernel imports those itself. tests/curriculum/test_kernels.py compares what a notebook can see.
 PRELOAD = ("ipykernel.kernelapp", "openai", "llmwidgets", "matplotlib.pyplot")
 IN_A_KERNEL = ("pandas",)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"

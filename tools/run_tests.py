@@ -16,7 +16,7 @@ needs is done:
   notebook and solution on every profile and through LiteLLM's real proxy, once both are).
 
 Nothing is left out: the pytest runs add up to `pytest` with no arguments
-(tests/test_make.py checks it). nbval's notebooks are never replayed, since several of them
+(tests/tools/test_make.py checks it). nbval's notebooks are never replayed, since several of them
 time the model and compare it. The summary counts tests passed, skipped and failed,
 notebook runs per target and known-wrong solutions rejected, with each job's time and CPU,
 the slowest tests and notebook runs, and where the notebook runs' time went.
@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "build" / "test-report"
 PYTHON = sys.executable
 TSC = ROOT / "build" / "ts" / "node_modules" / ".bin" / "tsc"
-EXERCISES = "tests/test_exercises.py"  # every run of an exercise notebook
+EXERCISES = "tests/curriculum/test_exercises.py"  # every run of an exercise notebook
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
 DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
 _ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")  # colours, as pytest and its junit XML write them

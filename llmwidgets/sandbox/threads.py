@@ -11,7 +11,7 @@ not a rival either. Either test alone halved the speed of a sandbox that was, in
 alone (measured with bench/sandbox_vs_llama_server.py).
 
 Changing the count between two steps never changes a token: llama.cpp computes the same
-numbers with one thread or two (checked in tests/test_sandbox_threads.py), so seeds stay
+numbers with one thread or two (checked in tests/sandbox/test_sandbox_threads.py), so seeds stay
 reproducible. `--threads N` (or LLMWIDGETS_SANDBOX_THREADS) fixes the count instead.
 """
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # What tools/llama_cpp_sandbox.cmake builds for: the SIMD features llama.cpp reports.
 CPU_TARGET = {"SSE3", "SSSE3", "AVX", "AVX2", "F16C", "FMA", "BMI2"}
 SIMD = re.compile(r"^(SSE|SSSE|AVX|F16C|FMA|BMI|AMX)")

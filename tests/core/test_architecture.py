@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "llmwidgets"
+PACKAGE = Path(__file__).resolve().parents[2] / "llmwidgets"
 WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "traitlets", "comm", "IPython.display")
 
 

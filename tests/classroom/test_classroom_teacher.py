@@ -11,7 +11,7 @@ import pytest
 from desk import Desk
 from roster import KEY_PREFIX, Roster, key_hash, refusals, usage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

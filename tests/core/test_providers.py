@@ -113,7 +113,7 @@ def test_readme_shows_the_presets_as_they_are() -> None:
 
     from llmwidgets.cli import markdown_table
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert markdown_table() in readme
 
 

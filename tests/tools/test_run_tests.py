@@ -14,7 +14,7 @@ from pathlib import Path
 
 from support.processes import gone
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # A job that starts a process in a session of its own, says its pid, and never ends; with
 # `stubborn`, it ignores SIGINT and SIGTERM, as a hung extension might.

@@ -11,7 +11,7 @@ import traitlets
 from llmwidgets.status import ENDED, Status
 from llmwidgets.widgets.cell import StreamCell
 
-STATIC = Path(__file__).resolve().parents[1] / "llmwidgets" / "widgets" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "llmwidgets" / "widgets" / "static"
 WORDS = {s.value for s in Status}
 
 

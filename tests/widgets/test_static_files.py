@@ -14,7 +14,7 @@ from llmwidgets.widgets import bundle
 from llmwidgets.widgets.bundle import module, stylesheet
 from llmwidgets.widgets.figures import duration
 
-STATIC = Path(__file__).resolve().parents[1] / "llmwidgets" / "widgets" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "llmwidgets" / "widgets" / "static"
 
 
 @pytest.mark.parametrize("path", sorted(STATIC.glob("*.js")), ids=lambda p: p.name)

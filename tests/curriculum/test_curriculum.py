@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EVERY_NOTEBOOK = NOTEBOOKS + sorted((ROOT / "exercises").rglob("*.ipynb"))
 KEY_LIKE = re.compile(

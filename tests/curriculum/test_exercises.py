@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from exercise_copies import expected_rejection, student_copy, wrong_copy  # tools/
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*.ipynb"))
 WRONG = sorted((ROOT / "exercises" / "wrong").glob("*/*.py"))

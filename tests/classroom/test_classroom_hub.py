@@ -14,7 +14,7 @@ import pytest
 from hub import jupyterhub
 from roster import key_hash, read_ledger
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHP = ROOT / "build" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 

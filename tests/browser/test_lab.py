@@ -15,11 +15,10 @@ from playwright.sync_api import Page
 from support.lab import (
     Lab,
     chromium_page,
-    jupyter_lab,
+    lab_with_notebook,
     run_cell,
     screenshot,
     wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -29,10 +28,9 @@ STORY = "Tell me a very long story about a dragon who learns to bake bread."
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(
-        root / "stream.ipynb",
+    with lab_with_notebook(
+        tmp_path,
+        "stream.ipynb",
         [
             "import llmwidgets\n"
             "selector = llmwidgets.ProviderSelector('custom')\n"
@@ -43,8 +41,8 @@ def jupyterlab(tmp_path: Path, sandbox_url: str):
             "llmwidgets.session_meter()",
             "print(cell.status, len(cell.text), cell.usage['estimated'])",
         ],
-    )
-    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
+        {environment.SANDBOX_URL: sandbox_url},
+    ) as lab:
         yield lab
 
 

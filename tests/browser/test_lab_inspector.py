@@ -12,11 +12,10 @@ from support.lab import (
     ARTIFACTS,
     Lab,
     chromium_page,
-    jupyter_lab,
+    lab_with_notebook,
     run_cell,
     screenshot,
     wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -52,11 +51,8 @@ CALLS = """with wire:
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str, canary_key: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "wire.ipynb", [SETUP, CALLS])
     env = {"WIRE_URL": sandbox_url, "WIRE_KEY": canary_key, environment.SANDBOX_URL: sandbox_url}
-    with jupyter_lab(root, env) as lab:
+    with lab_with_notebook(tmp_path, "wire.ipynb", [SETUP, CALLS], env) as lab:
         yield lab
 
 

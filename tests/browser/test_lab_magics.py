@@ -16,11 +16,10 @@ from support.lab import (
     ARTIFACTS,
     Lab,
     chromium_page,
-    jupyter_lab,
+    lab_with_notebook,
     run_cell,
     screenshot,
     wait_for_kernel,
-    write_notebook,
 )
 
 from llmwidgets import environment
@@ -37,10 +36,8 @@ CELLS = [
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path, sandbox_url: str):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "magics.ipynb", CELLS)
-    with jupyter_lab(root, {environment.SANDBOX_URL: sandbox_url}) as lab:
+    env = {environment.SANDBOX_URL: sandbox_url}
+    with lab_with_notebook(tmp_path, "magics.ipynb", CELLS, env) as lab:
         yield lab
 
 

@@ -12,11 +12,10 @@ from support.lab import (
     ARTIFACTS,
     Lab,
     chromium_page,
-    jupyter_lab,
+    lab_with_notebook,
     run_cell,
     screenshot,
     wait_for_kernel,
-    write_notebook,
 )
 
 QUIZ = """from llmwidgets import Question, quiz
@@ -34,10 +33,7 @@ quiz(
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path):
-    root = tmp_path / "work"
-    root.mkdir()
-    write_notebook(root / "quiz.ipynb", [QUIZ])
-    with jupyter_lab(root, {}) as lab:
+    with lab_with_notebook(tmp_path, "quiz.ipynb", [QUIZ], {}) as lab:
         yield lab
 
 

@@ -86,9 +86,11 @@ class SavedView:
     `_update_saved_view()` after each change worth keeping (an answer, a finished grid).
 
     Updating a display makes the notebook draw the widget anew, under the student's hands:
-    text typed in it and its focus would be lost. So in a kernel the update waits for the
-    next cell to run (IPython's `pre_run_cell`), when the student is elsewhere; nbclient
-    and papermill apply it to the earlier cell's output by its display id."""
+    text typed in it and its focus would be lost. So in a kernel the update waits until a
+    cell runs (IPython's `pre_run_cell`) or has just run (`post_run_cell`), when the student
+    is not typing in the widget; nbclient and papermill apply it to the earlier cell's
+    output by its display id. The second is what saves a widget that changed in a
+    notebook's last cell: no cell comes after it."""
 
     def _bundle(self) -> dict[str, Any]:
         # the widget's own _repr_mimebundle_: the live view plus its HTML and text
@@ -113,6 +115,7 @@ class SavedView:
         _waiting.add(self)
         if not _hooked:
             shell.events.register("pre_run_cell", _write_waiting)
+            shell.events.register("post_run_cell", _write_waiting)
             _hooked.append(shell)
 
     def _write_saved_view(self) -> None:
@@ -125,7 +128,7 @@ _hooked: list[Any] = []  # the shell our hook is registered with (once)
 
 
 def _write_waiting(*_info: Any) -> None:
-    """Before a cell runs: write the saved views that changed since the last one."""
+    """Before a cell runs and after: write the saved views that changed since."""
     for widget in list(_waiting):
         widget._write_saved_view()
     _waiting.clear()

@@ -281,3 +281,20 @@ def test_several_choices_say_which_one_is_shown_and_a_rehearsal_is_free(sandbox_
     assert sandbox["cost"] == "free (local)"
     assert sandbox["choices"] == 2 and groq["choices"] == 1  # n left out on Groq
     assert "choice 1 of 2 shown" in grid._repr_mimebundle_()[0]["text/plain"]
+
+
+def test_the_saved_view_is_written_after_a_notebooks_last_cell(loopback, run_notebook):
+    """No cell comes after the last one to write what changed in it: the saved view is
+    written once the cell has run (`post_run_cell`), so the saved notebook shows the end."""
+    import nbformat
+
+    sources = [
+        f"import openai, llmwidgets\n"
+        f"client = openai.OpenAI(base_url='{loopback.origin}/v1', api_key='test')",
+        "grid = llmwidgets.compare('Go.', client, client, meter=None)\ndisplay(grid)\n"
+        "replies = await grid",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    run_notebook(notebook)
+    (shown,) = [o for o in notebook.cells[-1].outputs if "text/plain" in o.get("data", {})]
+    assert shown["data"]["text/plain"].count("(done · first token") == 2, shown["data"]

@@ -82,8 +82,9 @@ def split_bundle(found: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 class SavedView:
-    """Mixin for a widget whose saved view must follow it: shown with a display id, and
-    `_update_saved_view()` after each change worth keeping (an answer, a finished grid).
+    """Mixin for a widget whose saved view must follow it, by two hooks: what it shows,
+    `_saved_view()` (HTML and text), and when it changed, `_update_saved_view()` after each
+    change worth keeping (an answer, a finished grid). It is shown with a display id.
 
     Updating a display makes the notebook draw the widget anew, under the student's hands:
     text typed in it and its focus would be lost. So in a kernel the update waits until a
@@ -92,9 +93,19 @@ class SavedView:
     output by its display id. The second is what saves a widget that changed in a
     notebook's last cell: no cell comes after it."""
 
+    def _saved_view(self) -> tuple[str, str]:
+        """What a saved notebook shows of the widget: (HTML, text). The widget's own."""
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live widget, and its saved view as HTML and text: what GitHub, nbconvert and
+        a terminal show of a saved notebook."""
+        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))  # type: ignore[misc]
+        bundle["text/html"], bundle["text/plain"] = self._saved_view()
+        return bundle, metadata
+
     def _bundle(self) -> dict[str, Any]:
-        # the widget's own _repr_mimebundle_: the live view plus its HTML and text
-        return self._repr_mimebundle_()[0]  # type: ignore[attr-defined]
+        return self._repr_mimebundle_()[0]
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

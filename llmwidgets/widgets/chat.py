@@ -32,7 +32,7 @@ from ..pricing import cost_label_of
 from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from . import chat_view
-from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
+from .bundle import SavedView, module, status_trait, stylesheet
 from .figures import figures_line
 from .inspector import Inspector, watched
 from .meter import SESSION, resolve_meter
@@ -351,13 +351,10 @@ class Chat(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live widget, and the transcript as HTML and text: what GitHub, nbconvert
-        and a terminal show of a saved notebook."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+    def _saved_view(self) -> tuple[str, str]:
+        """The transcript as HTML and text."""
         as_html, as_text = chat_view.transcript(self.system, self.turns)
-        bundle["text/html"], bundle["text/plain"] = as_html, as_text or repr(self)
-        return bundle, metadata
+        return as_html, as_text or repr(self)
 
     def __repr__(self) -> str:
         return f"Chat({self.llm_model}, {len(self.turns)} messages, {self.status})"

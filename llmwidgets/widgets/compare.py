@@ -31,7 +31,7 @@ from ..status import ENDED
 from ..throttle import Throttle
 from ..usage import UsageLog
 from . import compare_view
-from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
+from .bundle import SavedView, module, status_trait, stylesheet
 from .cell import markdown_html
 from .meter import SESSION, resolve_meter
 from .page import PageMessages, PageTable, index_in
@@ -277,13 +277,9 @@ class Compare(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live grid, and the lanes as an HTML table and as text."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
-        bundle["text/html"], bundle["text/plain"] = compare_view.saved_view(
-            self.prompt, self.lanes, self.diff
-        )
-        return bundle, metadata
+    def _saved_view(self) -> tuple[str, str]:
+        """The lanes as an HTML table and as text, and the word diff."""
+        return compare_view.saved_view(self.prompt, self.lanes, self.diff)
 
     def __repr__(self) -> str:
         ended = sum(d.get("status") in ENDED for d in self.lanes)

@@ -23,7 +23,7 @@ import traitlets
 
 from ..client_record import record_of
 from ..errors import describe_error
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, stylesheet
 from .page import PageMessages, PageTable
 
 __all__ = ["EmbeddingsExplorer"]
@@ -139,10 +139,8 @@ class EmbeddingsExplorer(PageMessages, SavedView, anywidget.AnyWidget):
             self.search(text)
             self.error = ""
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live view, and the similarity table (and the last query's neighbours) as
-        HTML and text, for viewers without widgets."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+    def _saved_view(self) -> tuple[str, str]:
+        """The similarity table, and the last query's neighbours, as HTML and text."""
         short = [t if len(t) <= 24 else t[:23] + "…" for t in self.texts]
         lines = [self.title or "EmbeddingsExplorer"] + ([self.error] if self.error else [])
         if self.matrix:
@@ -164,7 +162,7 @@ class EmbeddingsExplorer(PageMessages, SavedView, anywidget.AnyWidget):
             f"<li>{n['score']:.3f} {html.escape(self.texts[n['index']])}</li>"
             for n in self.neighbours
         )
-        bundle["text/html"] = (
+        as_html = (
             f"<div><b>{html.escape(lines[0])}</b>"
             + (f"<p>{html.escape(self.error)}</p>" if self.error else "")
             + (f"<table><tr><th></th>{head}</tr>{rows}</table>" if rows else "")
@@ -175,8 +173,8 @@ class EmbeddingsExplorer(PageMessages, SavedView, anywidget.AnyWidget):
             )
             + "</div>"
         )
-        bundle["text/plain"] = "\n".join(lines)
-        return bundle, metadata
+        as_text = "\n".join(lines)
+        return as_html, as_text
 
     def __repr__(self) -> str:
         return f"EmbeddingsExplorer({self.title or self.error})"

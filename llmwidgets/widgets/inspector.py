@@ -34,7 +34,7 @@ from ..recording import Exchange, Recording
 from ..redaction import redact, register_key
 from ..throttle import Throttle
 from ..wire import Reading, as_curl, attempt_of, is_highlighted, read
-from .bundle import SavedView, module, split_bundle, stylesheet
+from .bundle import SavedView, module, stylesheet
 from .figures import duration, figures_line
 from .page import PageMessages, PageTable, index_in
 
@@ -255,20 +255,19 @@ class Inspector(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live view, and each exchange in one line (plus its timeline's landmarks)."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+    def _saved_view(self) -> tuple[str, str]:
+        """Each exchange in one line (a stream read first, so its figures are in it)."""
         for index, exchange in enumerate(self.log.exchanges):  # a saved view shows it all
             if exchange.streamed and index not in self._readings:
                 self.details(index)
         lines = [_line(v) for v in self.exchanges] or ["(nothing sent yet)"]
-        bundle["text/html"] = (
+        as_html = (
             "<div><b>Inspector</b><ol>"
             + "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
             + "</ol></div>"
         )
-        bundle["text/plain"] = "\n".join(["Inspector", *lines])
-        return bundle, metadata
+        as_text = "\n".join(["Inspector", *lines])
+        return as_html, as_text
 
     def __repr__(self) -> str:
         return f"Inspector({len(self.log.exchanges)} exchanges)"

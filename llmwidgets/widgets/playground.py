@@ -48,7 +48,7 @@ from ..reaching import connect_or_rehearse, provider_menu, rehearsal_note
 from ..running import Reply, StreamRun, streamed_body
 from ..usage import UsageLog
 from . import playground_answer
-from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
+from .bundle import SavedView, module, status_trait, stylesheet
 from .meter import SESSION, resolve_meter
 from .page import PageMessages, PageTable
 
@@ -308,17 +308,14 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live widget, and the request, warnings and last answer as HTML and text:
-        what GitHub, nbconvert and a terminal show of a saved notebook."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+    def _saved_view(self) -> tuple[str, str]:
+        """The request, its warnings and the last answer, as HTML and text."""
         request = json.dumps(self.request, indent=2, ensure_ascii=False)
         warned = [f"{name}: {w}" for name, found in self.warnings.items() for w in found]
         title = f"Playground · {self._label()} · {self.llm_model}"
-        bundle["text/html"], bundle["text/plain"] = playground_answer.saved_view(
+        return playground_answer.saved_view(
             title, self.note, warned, self.error, request, self.answer or {}
         )
-        return bundle, metadata
 
     def _label(self) -> str:
         for item in self.providers:

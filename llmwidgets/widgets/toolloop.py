@@ -27,7 +27,7 @@ from ..pricing import cost_label_of
 from ..structured import JSONCheck
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
 from ..toolloop import LoopResult, Round, ToolLoop
-from .bundle import SavedView, module, split_bundle, status_trait, stylesheet
+from .bundle import SavedView, module, status_trait, stylesheet
 from .cell import markdown_html
 from .figures import figures_line
 from .inspector import Inspector, start_inspected
@@ -163,8 +163,8 @@ class ToolLoopView(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- for viewers without widgets ---------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
+    def _saved_view(self) -> tuple[str, str]:
+        """Each round in a line (its calls and what they returned), then the answer."""
         rows, lines = [], [repr(self)]
         for r in self.rounds:
             said = [f"<p>{html.escape(r['text'])}</p>"] if r["text"] and r["calls"] else []
@@ -178,13 +178,13 @@ class ToolLoopView(PageMessages, SavedView, anywidget.AnyWidget):
             )
         answer = self.answer_html or ""
         error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""
-        bundle["text/html"] = (
+        as_html = (
             f"<div><i>{html.escape(repr(self))}</i><ol>{''.join(rows)}</ol>{answer}{error}</div>"
         )
         if self.loop.ended and self.loop.result.answer:
             lines.append(self.loop.result.answer)
-        bundle["text/plain"] = "\n".join(filter(None, [*lines, self.error]))
-        return bundle, metadata
+        as_text = "\n".join(filter(None, [*lines, self.error]))
+        return as_html, as_text
 
     def __repr__(self) -> str:
         calls = sum(len(r["calls"]) for r in self.rounds)

@@ -5,7 +5,8 @@
 
 A message that is not a dict, or whose "type" the table does not name, is ignored (a stale
 page, another version). A handler's failure becomes one readable line in the widget's
-`error`, never a traceback in the kernel's log: a click must not break the widget.
+`error`, never a traceback in the kernel's log: a click must not break the widget (one
+with no `error` to show it in, the stream cell's Stop, lets it rise).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "SavedView",
@@ -93,25 +93,36 @@ class SavedView:
     output by its display id. The second is what saves a widget that changed in a
     notebook's last cell: no cell comes after it."""
 
-    def _saved_view(self) -> tuple[str, str]:
-        """What a saved notebook shows of the widget: (HTML, text). The widget's own."""
+    # A widget with nothing a student types into (the stream cell) writes its saved view
+    # at once: there is no text or focus to lose, and a notebook saved right away keeps it.
+    _writes_at_once: ClassVar[bool] = False
+
+    def _saved_view(self) -> tuple[str, str] | None:
+        """What a saved notebook shows of the widget: (HTML, text), or None while the live
+        widget's own text says enough. The widget's own."""
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live widget, and its saved view as HTML and text: what GitHub, nbconvert and
         a terminal show of a saved notebook."""
         bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))  # type: ignore[misc]
-        bundle["text/html"], bundle["text/plain"] = self._saved_view()
+        saved = self._saved_view()
+        if saved is not None:
+            bundle["text/html"], bundle["text/plain"] = saved
         return bundle, metadata
 
     def _bundle(self) -> dict[str, Any]:
         return self._repr_mimebundle_()[0]
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         if shown_in_this_cell(self):  # shown by its function, then returned as the cell's value
             return
+        self._display_kept()
+
+    def _display_kept(self) -> None:
+        """Display the widget, keeping the handle its saved view is written through."""
+        from IPython.display import display
+
         self.__dict__.setdefault("_saved_views", []).append(
             display(self._bundle(), raw=True, display_id=True)
         )
@@ -120,7 +131,7 @@ class SavedView:
         if not self.__dict__.get("_saved_views"):
             return
         shell = _shell()
-        if shell is None:  # no kernel to wait for: now
+        if shell is None or self._writes_at_once:  # no kernel to wait for, or no need: now
             self._write_saved_view()
             return
         _waiting.add(self)

@@ -30,7 +30,7 @@ import traitlets
 from ..running import Reply, StreamRun
 from ..structured import LiveJSON, check_calls, schemas_for
 from ..throttle import LIVE_CHECKS_PER_SECOND, Pacer
-from .bundle import module, shown_in_this_cell, split_bundle, status_trait, stylesheet
+from .bundle import SavedView, module, shown_in_this_cell, status_trait, stylesheet
 from .figures import figures_line
 from .json_view import call_views, check_view
 from .page import PageMessages, PageTable
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["Reply", "StreamCell"]
 
 
-class StreamCell(PageMessages, anywidget.AnyWidget):
+class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
     """One streamed chat completion. Holds no key: only text, numbers and status are synced."""
 
     _esm = module("stream")
@@ -88,7 +88,6 @@ class StreamCell(PageMessages, anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._run = StreamRun(self._draw, self._finish, max_per_second=self.MAX_REDRAWS_PER_SECOND)
-        self._display: Any = None  # an IPython DisplayHandle, once shown by `show()`
         self._checks: tuple[LiveJSON | None, dict[str, LiveJSON]] = (None, {})
         self._pacer = Pacer(self.MAX_CHECKS_PER_SECOND)  # live checks, spaced as they grow
         self.inspector: Any = None  # chat(..., inspect=True): the Inspector watching it
@@ -100,28 +99,12 @@ class StreamCell(PageMessages, anywidget.AnyWidget):
         return self._run.progress_calls
 
     def show(self) -> StreamCell:
-        """Display the cell in the notebook and keep its handle, so that the finished text
-        replaces the widget's output for viewers without widgets (GitHub, nbconvert)."""
-        from IPython.display import display
-
+        """Display the cell in the notebook (its saved view follows it: the finished text
+        for viewers without widgets, GitHub and nbconvert). Shown again by the same cell,
+        as its last line's value (`chat(...)`), it is not shown twice."""
         shown_in_this_cell(self)
-        data, metadata = self._repr_mimebundle_()
-        self._display = display(data, metadata=metadata, raw=True, display_id=True)
+        self._display_kept()
         return self
-
-    def _update_display(self) -> None:
-        if self._display is not None:
-            data, metadata = self._repr_mimebundle_()
-            self._display.update(data, metadata=metadata, raw=True)
-
-    def _ipython_display_(self) -> None:
-        """Shown like any widget, except a second time by the cell that showed it (`chat(...)`
-        as a cell's last line)."""
-        from IPython.display import display
-
-        if not shown_in_this_cell(self):
-            data, metadata = self._repr_mimebundle_()
-            display(data, metadata=metadata, raw=True)
 
     # -- running ---------------------------------------------------------------------
 
@@ -158,7 +141,7 @@ class StreamCell(PageMessages, anywidget.AnyWidget):
         reply = yield from self._run.__await__()
         # Again from here: the task's own update carries the parent header of the cell
         # that started it, which nbclient and papermill drop once that cell is done.
-        self._update_display()
+        self._write_saved_view()
         return reply
 
     @property
@@ -210,32 +193,25 @@ class StreamCell(PageMessages, anywidget.AnyWidget):
                 self._check(reply.text, self._run.acc.tool_calls())
             if reply.status == "done":
                 self.html = markdown_html(reply.text)
-        self._update_display()  # the finished text, for viewers without widgets
+        self._update_saved_view()  # the finished text, for viewers without widgets (at once)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The live widget; once finished, also the text as HTML and plain text, which is
-        what GitHub, nbconvert and a terminal show of a saved notebook."""
-        bundle, metadata = split_bundle(super()._repr_mimebundle_(**kwargs))
-        if self.status in ("done", "stopped", "error"):
-            body = self.html or f"<pre>{html.escape(self.text)}</pre>"
-            error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""
-            checks = "".join(_check_html(c) for c in [self.json_check, *self.tool_calls] if c)
-            bundle["text/html"] = (
-                f"<div><i>{html.escape(repr(self))}</i>{body}{checks}{error}</div>"
-            )
-            bundle["text/plain"] = "\n".join(
-                filter(
-                    None,
-                    [
-                        repr(self),
-                        self.text,
-                        *map(_check_text, self.tool_calls),
-                        self.json_check.get("summary", ""),
-                        self.error,
-                    ],
-                )
-            )
-        return bundle, metadata
+    def _saved_view(self) -> tuple[str, str] | None:
+        """Once finished, the text as HTML and plain text; before, the live widget's own
+        line says enough."""
+        if self.status not in ("done", "stopped", "error"):
+            return None
+        body = self.html or f"<pre>{html.escape(self.text)}</pre>"
+        error = f"<p><b>{html.escape(self.error)}</b></p>" if self.error else ""
+        checks = "".join(_check_html(c) for c in [self.json_check, *self.tool_calls] if c)
+        as_html = f"<div><i>{html.escape(repr(self))}</i>{body}{checks}{error}</div>"
+        lines = [
+            repr(self),
+            self.text,
+            *map(_check_text, self.tool_calls),
+            self.json_check.get("summary", ""),
+            self.error,
+        ]
+        return as_html, "\n".join(filter(None, lines))
 
     def __repr__(self) -> str:
         usage = self.usage or {}

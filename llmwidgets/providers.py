@@ -37,6 +37,7 @@ __all__ = [
     "FreeTier",
     "Provider",
     "Refusal",
+    "ResponsesAPI",
     "get_provider",
     "runs_locally",
     "split_model_id",
@@ -78,6 +79,21 @@ class FreeTier:
 
 
 @dataclass(frozen=True)
+class ResponsesAPI:
+    """How a provider serves `POST /responses` (OpenAI's Responses API), where it does."""
+
+    stateful: bool = True  # keeps responses: previous_response_id, GET, DELETE, input_items
+    refusals: tuple[Refusal, ...] = ()
+    ignored_params: frozenset[str] = frozenset()
+    notes: str = ""
+
+
+# OpenAI's own: stored for 30 days unless `store: false`
+# (https://platform.openai.com/docs/guides/conversation-state).
+STATEFUL = ResponsesAPI()
+
+
+@dataclass(frozen=True)
 class Provider:
     """One OpenAI-compatible service. Holds the *name* of the key's variable, never a key.
 
@@ -103,6 +119,7 @@ class Provider:
     refusals: tuple[Refusal, ...] = ()
     max_temperature: float = STANDARD_MAX_TEMPERATURE  # above it: capped (no error)
     reports_cached_tokens: bool = True
+    responses: ResponsesAPI | None = STATEFUL  # None: no /responses (a 404)
     notes: str = ""
     local: bool = False  # runs on this machine: free, and no key leaves it
 
@@ -262,6 +279,26 @@ PRESETS: dict[str, Provider] = {
                     "[('messages.{index}' : property 'name' is unsupported)]",
                 ),
             ),
+            # https://console.groq.com/docs/responses-api (beta): "doesn't support stateful
+            # conversations yet"; "we don't support just yet: previous_response_id, store,
+            # truncation, include, safety_identifier, prompt_cache_key, prompt". Whether
+            # those are refused or ignored it does not say: the one that cannot work is
+            # refused here (wording ours), the others are dropped, and a response is never
+            # stored (its own sample answers `"store": false`).
+            responses=ResponsesAPI(
+                stateful=False,
+                refusals=(
+                    Refusal(
+                        "previous_response_id",
+                        "'previous_response_id' : is not supported: send the whole "
+                        "conversation in 'input'",
+                    ),
+                ),
+                ignored_params=frozenset(
+                    {"store", "truncation", "include", "safety_identifier", "prompt_cache_key"}
+                ),
+                notes="Beta, stateless: resend the history in `input`.",
+            ),
             notes="No embeddings endpoint. Temperature 0 is sent as 1e-8.",
         ),
         Provider(
@@ -282,6 +319,22 @@ PRESETS: dict[str, Provider] = {
             # https://openrouter.ai/docs/api_reference/limits: 20 requests per minute on
             # `:free` variants (and 50 a day under 10 credits bought, 1000 above).
             free_limits=FreeTier(rpm=20, model_suffix=":free"),
+            # https://openrouter.ai/docs/api-reference/responses-api/overview (beta): "This
+            # API is stateless - each request is independent and no conversation state is
+            # persisted between requests." previous_response_id cannot work: refused here
+            # (wording ours).
+            responses=ResponsesAPI(
+                stateful=False,
+                refusals=(
+                    Refusal(
+                        "previous_response_id",
+                        "previous_response_id is not supported: this API is stateless, "
+                        "include the full conversation history in each request",
+                    ),
+                ),
+                ignored_params=frozenset({"store"}),
+                notes="Beta, stateless: resend the history in `input`.",
+            ),
             notes=(
                 "Routes to many upstream providers; model ids are `vendor/model`. A parameter "
                 "the chosen model does not support is ignored (logit_bias on non-OpenAI "
@@ -305,6 +358,26 @@ PRESETS: dict[str, Provider] = {
                 {"n", "tool_choice", "logit_bias", "user", "max_completion_tokens"}
             ),
             reports_cached_tokens=False,
+            # https://docs.ollama.com/api/openai-compatibility (v0.13.3+): "Only the
+            # non-stateful flavor is supported (i.e., there is no previous_response_id or
+            # conversation support)"; the fields it lists are model, input, instructions,
+            # tools, stream, temperature, top_p and max_output_tokens.
+            responses=ResponsesAPI(
+                stateful=False,
+                refusals=(
+                    Refusal(
+                        "previous_response_id",
+                        "previous_response_id is not supported: only the non-stateful "
+                        "flavor of the Responses API is",
+                    ),
+                ),
+                ignored_params=frozenset(
+                    {"store", "truncation", "include", "top_logprobs", "metadata", "text"}
+                    | {"tool_choice", "parallel_tool_calls"}
+                ),
+                notes="Stateless; reads model, input, instructions, tools, stream, "
+                "temperature, top_p and max_output_tokens.",
+            ),
             local=True,
         ),
         Provider(
@@ -322,6 +395,9 @@ PRESETS: dict[str, Provider] = {
             model_hints=("gpt-4o-mini",),
             embedding_models=("text-embedding-3-small",),
             free_tier="Self-hosted proxy: costs are those of the providers it routes to.",
+            # https://docs.litellm.ai/docs/response_api: create, get and delete; a model
+            # without its own Responses API is bridged to chat completions, and
+            # previous_response_id needs the proxy's session storage configured.
             notes="Routes by model name to whatever its config maps it to.",
         ),
         Provider(
@@ -336,6 +412,19 @@ PRESETS: dict[str, Provider] = {
             # https://vercel.com/docs/ai-gateway/modalities/embeddings
             embedding_models=("openai/text-embedding-3-small",),
             free_tier="Monthly free credit per team.",
+            # https://vercel.com/docs/ai-gateway/sdks-and-apis/responses: text, streaming,
+            # tools, structured output; its docs describe no stored responses.
+            responses=ResponsesAPI(
+                stateful=False,
+                refusals=(
+                    Refusal(
+                        "previous_response_id",
+                        "previous_response_id is not supported: send the whole conversation",
+                    ),
+                ),
+                ignored_params=frozenset({"store"}),
+                notes="Stateless as far as its docs say: resend the history in `input`.",
+            ),
             notes="Model ids are provider-prefixed, like anthropic/claude-haiku-4.5.",
         ),
         Provider(
@@ -354,6 +443,7 @@ PRESETS: dict[str, Provider] = {
             refusals=(Refusal("n", "n: must be exactly 1", accepts=(1,)),),
             max_temperature=1.0,
             reports_cached_tokens=False,
+            responses=None,  # the layer serves chat completions only: /responses is a 404
             notes=(
                 "A compatibility layer for trying Claude: no embeddings endpoint, "
                 "response_format and tool strict are ignored, no prompt caching."

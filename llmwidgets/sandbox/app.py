@@ -6,6 +6,9 @@
 | GET  /v1/models/{id}           | one of them, or 404 model_not_found                |
 | POST /v1/chat/completions      | a completion, or SSE chunks with `stream: true`    |
 | POST /v1/embeddings            | float or base64 vectors                            |
+| POST /v1/responses             | a Response, or its semantic events with `stream`   |
+| GET, DELETE /v1/responses/{id} | a stored response (`store`, on by default)         |
+| GET  /v1/responses/{id}/input_items | the items it read, a page at a time           |
 
 The same routes again under each provider profile's path (`/groq/openai/v1/...`), where
 they answer as that provider documents (`profiles.py`); `/v1` is the sandbox itself, or
@@ -32,6 +35,7 @@ from .endpoints import Sandbox, chat_completions, embeddings, get_model, list_mo
 from .engine import Engine
 from .errors import SandboxAPIError, error_response
 from .guard import Guard
+from .response_endpoints import create_response, delete_response, get_response, list_input_items
 
 __all__ = ["SandboxConfig", "create_app"]
 
@@ -53,6 +57,25 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
                 methods=["POST"],
             ),
         ]
+        if profile.serves_responses:
+            routes.append(
+                Route(
+                    f"{prefix}/responses",
+                    partial(create_response, profile=profile),
+                    methods=["POST"],
+                )
+            )
+        if profile.stores_responses:
+            one = f"{prefix}/responses/{{response_id}}"
+            routes += [
+                Route(one, partial(get_response, profile=profile), methods=["GET"]),
+                Route(one, partial(delete_response, profile=profile), methods=["DELETE"]),
+                Route(
+                    f"{one}/input_items",
+                    partial(list_input_items, profile=profile),
+                    methods=["GET"],
+                ),
+            ]
         if profile.embedding_models:
             route = Route(
                 f"{prefix}/embeddings", partial(embeddings, profile=profile), methods=["POST"]
@@ -66,7 +89,7 @@ def create_app(config: SandboxConfig, engine: Engine, embedder: Embedder) -> Sta
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(config.allow_origins),
-                allow_methods=["GET", "POST"],
+                allow_methods=["GET", "POST", "DELETE"],
                 allow_headers=["*"],
             )
         )

@@ -28,6 +28,7 @@ from .failures import TeachingSwitches
 from .guard import too_large
 from .profiles import Profile
 from .ratelimit import RateLimiter
+from .response_store import ResponseStore
 from .schemas import ChatRequest, EmbeddingsRequest, TokenizeRequest
 from .sse import absorb, stream_events
 from .worker import EngineWorker
@@ -47,6 +48,7 @@ class Sandbox:
     engine: Engine
     embedder: Embedder
     worker: EngineWorker = field(default_factory=EngineWorker)
+    responses: ResponseStore = field(default_factory=ResponseStore)  # shared by every profile
     mounts: dict[str, Profile] = field(init=False)
 
     def __post_init__(self) -> None:

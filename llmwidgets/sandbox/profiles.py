@@ -31,6 +31,7 @@ from .embedder import EMBEDDING_MODEL_ID
 from .engine import CHAT_MODEL_ID
 from .errors import SandboxAPIError, error_response
 from .ratelimit import RateLimiter
+from .response_request import ResponsesRequest
 from .schemas import ChatRequest, EmbeddingsRequest, JSONSchemaResponseFormat
 
 __all__ = ["Profile"]
@@ -135,6 +136,49 @@ class Profile:
                 changes[name] = None
         if request.temperature is not None and request.temperature > provider.max_temperature:
             changes["temperature"] = provider.max_temperature
+        return request.model_copy(update=changes)
+
+    @property
+    def serves_responses(self) -> bool:
+        return self.provider.responses is not None
+
+    @property
+    def stores_responses(self) -> bool:
+        return self.provider.responses is not None and self.provider.responses.stateful
+
+    def responses(self, request: ResponsesRequest) -> ResponsesRequest:
+        """A `/responses` request as this provider runs it, as `chat` does for chat: what
+        it refuses raises, what it ignores is dropped, a stateless provider stores
+        nothing; the model id becomes the engine's."""
+        api = self.provider.responses
+        assert api is not None, "the route is mounted only where the provider serves it"
+        served = self.check_model(request.model, kind="chat")
+        for refusal in api.refusals:
+            if refusal.refuses(getattr(request, refusal.param, None)):
+                raise SandboxAPIError(refusal.status, refusal.message, param=refusal.param)
+        fmt = request.text.format if request.text else None
+        capable = self.provider.json_schema_models
+        if (
+            fmt is not None
+            and fmt.type == "json_schema"
+            and capable is not None
+            and request.model not in capable
+            and "text" not in api.ignored_params
+        ):
+            raise SandboxAPIError(
+                400,
+                f"This model does not support response format `json_schema`: use one of "
+                f"{', '.join(capable)}, or `json_object`.",
+                param="text.format",
+            )
+        changes: dict[str, Any] = {"model": served}
+        for name in api.ignored_params:
+            if getattr(request, name, None) is not None:
+                changes[name] = None
+        if not api.stateful:
+            changes["store"] = False
+        if request.temperature is not None and request.temperature > self.provider.max_temperature:
+            changes["temperature"] = self.provider.max_temperature
         return request.model_copy(update=changes)
 
     def embeddings(self, request: EmbeddingsRequest) -> EmbeddingsRequest:

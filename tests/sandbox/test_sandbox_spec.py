@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx2
 import openai
 import pytest
-from support.openapi import assert_valid
+from support.openapi import assert_valid, assert_valid_event
 
 MODEL = "smollm2-135m-instruct"
 EMBED = "all-minilm-l6-v2"
@@ -133,6 +135,93 @@ def test_embeddings(raw: httpx2.Client, encoding: str) -> None:
     ],
 )
 def test_errors(wire: httpx2.Client, method: str, path: str, body: dict | None) -> None:
+    response = wire.request(method, path, json=body)
+    assert 400 <= response.status_code < 500
+    assert_valid(response.json(), "ErrorResponse")
+
+
+# -- the Responses API ---------------------------------------------------------------------
+
+RESPONSE_TOOL = {"type": "function", **WEATHER["function"]}
+GREETING_FORMAT = {
+    "type": "json_schema",
+    "name": "greeting",
+    "schema": {
+        "type": "object",
+        "properties": {"text": {"type": "string"}},
+        "required": ["text"],
+        "additionalProperties": False,
+    },
+}
+RESPONSE_CASES = [
+    pytest.param({}, id="plain"),
+    pytest.param({"include": ["message.output_text.logprobs"], "top_logprobs": 2}, id="logprobs"),
+    pytest.param({"max_output_tokens": 16}, id="incomplete"),
+    pytest.param({"text": {"format": GREETING_FORMAT}}, id="json-schema"),
+    pytest.param({"tools": [RESPONSE_TOOL], "tool_choice": "required"}, id="function-call"),
+]
+
+
+@pytest.mark.parametrize("params", RESPONSE_CASES)
+def test_response(raw: httpx2.Client, params: dict) -> None:
+    body = {"model": MODEL, "input": "Say hello, briefly.", "temperature": 0}
+    body |= {"max_output_tokens": 32, **params}
+    response = raw.post("/responses", json=body)
+    assert response.status_code == 200, response.text
+    assert_valid(response.json(), "Response")
+    items = raw.get(f"/responses/{response.json()['id']}/input_items").json()
+    assert_valid(items, "ResponseItemList")
+
+
+@pytest.mark.parametrize("params", RESPONSE_CASES)
+def test_response_events(raw: httpx2.Client, params: dict) -> None:
+    body = {"model": MODEL, "input": "Say hello, briefly.", "temperature": 0, "stream": True}
+    body["max_output_tokens"] = 32
+    with raw.stream("POST", "/responses", json=body | params) as response:
+        lines = [line for line in response.iter_lines() if line.startswith("data: ")]
+    events = [json.loads(line.removeprefix("data: ")) for line in lines]
+    assert events[-1]["type"] in ("response.completed", "response.incomplete")
+    for event in events:
+        assert_valid_event(event)
+
+
+def test_a_function_call_output_round_trip_validates(raw: httpx2.Client) -> None:
+    question = {"role": "user", "content": "What is the weather in Oslo?"}
+    first = raw.post(
+        "/responses",
+        json={
+            "model": MODEL,
+            "input": [question],
+            "tools": [RESPONSE_TOOL],
+            "tool_choice": "required",
+        },
+    ).json()
+    call = first["output"][0]
+    output = {"type": "function_call_output", "call_id": call["call_id"], "output": "4 C"}
+    body = {"model": MODEL, "input": [question, call, output], "max_output_tokens": 24}
+    assert_valid(body, "CreateResponse")  # what the lesson sends is OpenAI's shape too
+    second = raw.post("/responses", json=body)
+    assert second.status_code == 200, second.text
+    assert_valid(second.json(), "Response")
+    items = raw.get(f"/responses/{second.json()['id']}/input_items", params={"order": "asc"})
+    assert [i["type"] for i in items.json()["data"]] == [
+        "message",
+        "function_call",
+        "function_call_output",
+    ]
+    assert_valid(items.json(), "ResponseItemList")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/responses", {"model": MODEL}),
+        ("POST", "/responses", {"model": MODEL, "input": "x", "tools": [{"type": "web_search"}]}),
+        ("GET", "/responses/resp_nothing", None),
+        ("DELETE", "/responses/resp_nothing", None),
+    ],
+)
+def test_response_errors(wire: httpx2.Client, method: str, path: str, body: dict | None) -> None:
     response = wire.request(method, path, json=body)
     assert 400 <= response.status_code < 500
     assert_valid(response.json(), "ErrorResponse")

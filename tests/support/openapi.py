@@ -65,3 +65,25 @@ def assert_valid(body: Any, name: str) -> None:
     assert not errors, "\n".join(
         f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}" for e in errors
     )
+
+
+@functools.cache
+def _stream_events() -> dict[str, str]:
+    """Each Responses stream event's `type` -> the name of its schema."""
+    contents = _registry().contents(BASE)
+    schemas = contents["components"]["schemas"]
+    members = schemas["ResponseStreamEvent"].get("anyOf") or schemas["ResponseStreamEvent"]["oneOf"]
+    out = {}
+    for member in members:
+        name = member["$ref"].rpartition("/")[2]
+        for kind in schemas[name]["properties"]["type"].get("enum", []):
+            out[kind] = name
+    return out
+
+
+def assert_valid_event(event: dict[str, Any]) -> None:
+    """A Responses stream event against the schema of its own `type` (checking it against
+    the union of all 58 finds the same errors, slowly, and reports them at the root)."""
+    name = _stream_events().get(event.get("type", ""))
+    assert name is not None, f"not one of the spec's stream events: {event.get('type')!r}"
+    assert_valid(event, name)

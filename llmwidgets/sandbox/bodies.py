@@ -1,8 +1,9 @@
 """From a request's bytes to one of `schemas.py`'s models, or the 400 OpenAI would answer.
 
 The message and `param` follow OpenAI's words ("Missing required parameter: 'messages'.",
-"Unrecognized request argument supplied: foo"), with the parameter's path as a client
-wrote it: pydantic's union labels and discriminator tags are left out of it.
+"Unrecognized request argument supplied: foo", "Unknown parameter: 'messages[0].foo'."),
+with the parameter's path as a client wrote it: pydantic's union labels and discriminator
+tags are left out of it.
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ def _to_api_error(exc: ValidationError) -> SandboxAPIError:
     kind = first["type"]
     if kind == "missing":
         return SandboxAPIError(400, f"Missing required parameter: '{param}'.", param=param)
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and len(first["loc"]) == 1:
         return SandboxAPIError(400, f"Unrecognized request argument supplied: {param}", param=param)
+    if kind == "extra_forbidden":  # inside a message, a part, a format: OpenAI's newer words
+        return SandboxAPIError(
+            400, f"Unknown parameter: '{param}'.", param=param, code="unknown_parameter"
+        )
     return SandboxAPIError(400, f"Invalid value for '{param}': {first['msg']}.", param=param)
 
 

@@ -352,11 +352,16 @@ def _follow(cache: PromptCache, prompt: list[int], todo: list[Slice], end: int) 
 
 
 def _token_entry(raw: bytes, logprob: float) -> dict[str, Any]:
-    return {
-        "token": raw.decode("utf-8", errors="replace"),
-        "logprob": logprob,
-        "bytes": list(raw),
-    }
+    return {"token": token_text(raw), "logprob": logprob, "bytes": list(raw)}
+
+
+def token_text(raw: bytes) -> str:
+    """A token's text, as OpenAI writes it: a token that holds only part of a character
+    (an emoji's first two bytes) is `bytes:\\xf0\\x9f`, never "�"; `bytes` has the truth."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "bytes:" + "".join(f"\\x{b:02x}" for b in raw)
 
 
 def default_model_path() -> Path:

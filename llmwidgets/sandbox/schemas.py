@@ -3,6 +3,17 @@
 A body that does not fit becomes a 400 that names the offending parameter, in OpenAI's
 words, never a 500 (`bodies.parse_body`). Fields the sandbox accepts but has no use for
 (`user`, `store`, ...) are accepted and ignored, as OpenAI-compatible servers usually do.
+
+What OpenAI does with what it does not expect, and so the sandbox:
+
+| sent                                          | OpenAI, and the sandbox                 |
+|-----------------------------------------------|-----------------------------------------|
+| an unknown top-level field                    | 400 "Unrecognized request argument"     |
+| an unknown key in a message or content part   | 400, naming it (`messages[0].foo`)      |
+| an unknown key beside a tool's `function`     | ignored (`"strict"` placed one level up) |
+| `null` for a field the schema makes nullable  | as if left out                          |
+| `null` for `tools` or `tool_choice`           | as if left out (not in the schema)      |
+| `null` for another field the schema does not make nullable (`user`) | 400, naming it |
 """
 
 from __future__ import annotations
@@ -93,6 +104,11 @@ class FunctionDefinition(_Strict):
 
 
 class Tool(_Strict):
+    """A function tool. A key beside `type` and `function` (`"strict": true` one level too
+    high, as some guides write it) is ignored, as OpenAI ignores it: it does not reach the
+    function, so such a tool is not strict."""
+
+    model_config = _Strict.model_config | {"extra": "ignore"}
     type: Literal["function"]
     function: FunctionDefinition
 
@@ -198,8 +214,10 @@ class ChatRequest(_Strict):
     logprobs: bool | None = None
     top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
     response_format: ResponseFormat = NOT_NULL
-    tools: list[AnyTool] = NOT_NULL
-    tool_choice: Literal["none", "auto", "required"] | ToolChoiceObject = NOT_NULL
+    # `null` is not in the schema for these two, but OpenAI answers it as if they were left
+    # out, and a common helper (`tools=None, tool_choice=None` passed on) sends it.
+    tools: list[AnyTool] | None = None
+    tool_choice: Literal["none", "auto", "required"] | ToolChoiceObject | None = None
     parallel_tool_calls: bool = NOT_NULL
     stream: bool | None = None
     stream_options: StreamOptions | None = None
@@ -233,7 +251,7 @@ class EmbeddingsRequest(_Strict):
     input: (
         str
         | Annotated[list[str], Field(min_length=1, max_length=2048)]
-        | Annotated[TokenIds, Field(max_length=2048)]
+        | TokenIds  # one text as ids, any length: longer than the model reads is that 400
         | Annotated[list[TokenIds], Field(min_length=1, max_length=2048)]
     )
     encoding_format: Literal["float", "base64"] = NOT_NULL

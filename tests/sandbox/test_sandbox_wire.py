@@ -149,6 +149,15 @@ def test_token_arrays_embed_like_their_text(sandbox: openai.OpenAI) -> None:
     assert many.usage.prompt_tokens == texts.usage.prompt_tokens == 8
 
 
+def test_a_long_token_array_is_too_long_not_the_wrong_type(fake: openai.OpenAI) -> None:
+    """2048 is the most inputs one request takes, not the length of one token array: a
+    long array is one input the model cannot read, as a long text is."""
+    with pytest.raises(openai.BadRequestError) as caught:
+        fake.embeddings.create(model=EMBED, input=[1000] * 3000)
+    assert caught.value.code == "context_length_exceeded"
+    assert "input[0] has 3002 tokens" in caught.value.message
+
+
 def test_embedding_errors(fake: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="not a embeddings model"):
         fake.embeddings.create(model=MODEL, input="x")
@@ -272,7 +281,6 @@ def test_an_abandoned_whole_answer_frees_the_model(sandbox_url: str) -> None:
         ("/embeddings", {"model": EMBED, "input": [[]]}, "input"),
         ("/embeddings", {"model": EMBED, "input": [1, "a"]}, "input"),
         ("/embeddings", {"model": EMBED, "input": [99999999]}, "input"),
-        ("/chat/completions", {"model": MODEL, "messages": HELLO, "tools": None}, "tools"),
         ("/chat/completions", {"model": MODEL, "messages": HELLO, "user": None}, "user"),
     ],
 )
@@ -282,6 +290,34 @@ def test_null_where_the_schema_forbids_it_is_400(
     response = wire.post(path, json=body)
     assert response.status_code == 400
     assert envelope_of(response)["param"].startswith(param)  # "input[0]" says where
+
+
+def test_null_tools_and_tool_choice_mean_left_out(wire: httpx2.Client) -> None:
+    """OpenAI answers `tools=None, tool_choice=None` passed on by a helper (its cookbook's
+    `chat_completion_request`), although its schema does not make them nullable."""
+    body = {"model": MODEL, "messages": HELLO, "tools": None, "tool_choice": None}
+    response = wire.post("/chat/completions", json=body)
+    assert response.status_code == 200, response.text
+
+
+def test_strict_beside_function_is_ignored_as_openai_ignores_it(wire: httpx2.Client) -> None:
+    tool = {
+        "type": "function",
+        "function": {"name": "add", "parameters": {"type": "object", "properties": {}}},
+        "strict": True,  # one level too high: not the function's
+    }
+    body = {"model": MODEL, "messages": HELLO, "tools": [tool]}
+    assert wire.post("/chat/completions", json=body).status_code == 200
+    tool["function"]["bogus"] = 1  # inside the function, an unknown key is still refused
+    error = envelope_of(wire.post("/chat/completions", json=body))
+    assert error["param"] == "tools[0].function.bogus"
+    assert error["message"] == "Unknown parameter: 'tools[0].function.bogus'."
+
+
+def test_an_unknown_key_in_a_message_is_named(wire: httpx2.Client) -> None:
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "x", "mood": "happy"}]}
+    error = envelope_of(wire.post("/chat/completions", json=body))
+    assert (error["param"], error["code"]) == ("messages[0].mood", "unknown_parameter")
 
 
 def test_null_where_the_schema_allows_it_is_accepted(wire: httpx2.Client) -> None:
@@ -341,3 +377,26 @@ def test_tokenize_is_llama_cpp_servers_route(wire: httpx2.Client) -> None:
     refused = wire.post(url, json={"text": "two words"})
     assert refused.status_code == 400
     assert envelope_of(refused)["param"] == "content"  # missing, named as OpenAI would
+
+
+def test_a_token_with_part_of_a_character_is_written_as_openai_writes_it(
+    raw: httpx2.Client,
+) -> None:
+    """Not "�" (which hides which bytes they were): `bytes:\\xf0\\x9f`, with `bytes` exact."""
+    from llmwidgets.sandbox.engine import token_text
+
+    assert token_text("😀".encode()[:2]) == "bytes:\\xf0\\x9f"
+    assert token_text(b" Paris") == " Paris"
+    url = str(raw.base_url).rstrip("/").removesuffix("/v1") + "/tokenize"  # at the root
+    first = raw.post(url, json={"content": "😀"}).json()["tokens"][0]
+    body = {
+        "model": MODEL,
+        "messages": HELLO,
+        "max_tokens": 1,
+        "logit_bias": {str(first): 100},
+        "logprobs": True,
+    }
+    (entry,) = raw.post("/chat/completions", json=body).json()["choices"][0]["logprobs"]["content"]
+    assert bytes(entry["bytes"]) == "😀".encode()[: len(entry["bytes"])]
+    assert entry["token"] == token_text(bytes(entry["bytes"]))
+    assert entry["token"].startswith("bytes:\\x")

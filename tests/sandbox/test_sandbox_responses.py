@@ -334,3 +334,45 @@ def test_a_cut_off_answer_is_incomplete_on_the_model(sandbox: openai.OpenAI) -> 
     assert response.incomplete_details.reason == "max_output_tokens"
     assert response.usage.output_tokens == 16
     assert response.output[0].status == "incomplete"
+
+
+# -- the same switches, limits and cancelling as chat ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (500, openai.InternalServerError),
+        (429, openai.RateLimitError),
+        (401, openai.AuthenticationError),
+    ],
+)
+def test_teaching_switches_apply(fake: openai.OpenAI, status: int, error: type) -> None:
+    with pytest.raises(error):
+        fake.responses.create(model=MODEL, input="x", extra_headers={"X-Sandbox-Fail": str(status)})
+
+
+def test_rate_limits_count_responses_too(fake_sandbox) -> None:
+    client = openai.OpenAI(base_url=fake_sandbox(rpm=1), api_key="student-1", max_retries=0)
+    client.responses.create(model=MODEL, input="x")
+    with pytest.raises(openai.RateLimitError):
+        client.responses.create(model=MODEL, input="x")
+
+
+def test_a_stream_left_early_frees_the_model(sandbox_url: str) -> None:
+    import time
+
+    client = openai.OpenAI(base_url=sandbox_url, api_key="x", max_retries=0, timeout=60)
+    stream = client.responses.create(
+        model=MODEL, input="Tell a very long story.", max_output_tokens=3000, stream=True
+    )
+    deltas = 0
+    for event in stream:
+        deltas += event.type == "response.output_text.delta"
+        if deltas >= 3:
+            break
+    stream.close()
+    started = time.monotonic()
+    after = client.responses.create(model=MODEL, input="Hi", max_output_tokens=16)
+    assert after.status in {"completed", "incomplete"}
+    assert time.monotonic() - started < 3.0, "the abandoned stream kept the model busy"

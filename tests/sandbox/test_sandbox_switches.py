@@ -118,3 +118,9 @@ def test_moderation_on_the_real_model_streamed_and_not(start_sandbox) -> None:
     assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == [
         "content_filter"
     ]
+    response = client(box.url).responses.create(
+        model=MODEL, input=ask["messages"], max_output_tokens=60, temperature=0
+    )
+    assert response.status == "incomplete"
+    assert response.incomplete_details.reason == "content_filter"
+    assert "the" not in response.output_text.lower()

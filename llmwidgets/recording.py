@@ -87,13 +87,33 @@ class Exchange:
 
     @property
     def usage(self) -> dict[str, Any] | None:
-        """The `usage` the server reported: in the whole reply, or in a stream's last chunk."""
+        """The `usage` the server reported: in the whole reply, in a chat stream's last
+        chunk, or in the Response a Responses stream ends with."""
         if isinstance(self.reply, dict):
             return self.reply.get("usage")
         for _, data in reversed(self.events):
             chunk = json_or_none(data)
-            if isinstance(chunk, dict) and chunk.get("usage"):
+            if not isinstance(chunk, dict):
+                continue
+            if chunk.get("usage"):
                 return chunk["usage"]
+            ended = chunk.get("response")
+            if isinstance(ended, dict) and ended.get("usage"):
+                return ended["usage"]
+        return None
+
+    def response(self) -> dict[str, Any] | None:
+        """The Responses API's Response this exchange carried, as JSON: a whole reply, or
+        the one a stream ended with (`response.completed`, `.incomplete`, `.failed`). None
+        when it carried none (an error, another endpoint, a stream stopped early)."""
+        if not self.streamed:
+            reply = self.reply
+            return reply if isinstance(reply, dict) and reply.get("object") == "response" else None
+        for _, data in reversed(self.events):
+            event = json_or_none(data)
+            if isinstance(event, dict) and event.get("type") in _RESPONSE_ENDS:
+                found = event.get("response")
+                return found if isinstance(found, dict) else None
         return None
 
     def completion(self) -> ChatCompletion | None:
@@ -112,6 +132,9 @@ class Exchange:
             if isinstance(chunk, dict) and chunk.get("object") == "chat.completion.chunk":
                 acc.add(ChatCompletionChunk.model_validate(chunk))
         return acc.completion() if acc.chunks else None
+
+
+_RESPONSE_ENDS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
 
 def _is_completion(reply: Any) -> bool:

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from .client import provider_id_of
 from .errors import describe_error
 from .redaction import register_key
+from .response_streaming import ResponseStreamAccumulator
+from .responses_api import API, responses_body
 from .streaming import StreamAccumulator
 from .tasks import start_task
 from .throttle import Throttle
@@ -40,7 +42,10 @@ if TYPE_CHECKING:
 
     from .usage import UsageLog
 
-__all__ = ["Reply", "StreamRun", "streamed_body"]
+__all__ = ["Accumulator", "Reply", "StreamRun", "streamed_body"]
+
+# What a run reads its stream into: chat chunks, or the Responses API's events.
+Accumulator = StreamAccumulator | ResponseStreamAccumulator
 
 _log = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ class Reply:
     latency_s: float = 0.0
     ttft_s: float | None = None  # seconds from sending to the first token
     tokens_per_s: float | None = None  # completion tokens per second after the first
+    response: Any = None  # with api="responses": the Response itself (`completion` is a view)
+    ended_as: str | None = None  # how it ended in its own API's words ("stop", "completed", ...)
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.text, self.completion))
@@ -68,7 +75,7 @@ class StreamRun:
 
     def __init__(
         self,
-        on_progress: Callable[[StreamAccumulator], None] = lambda acc: None,
+        on_progress: Callable[[Accumulator], None] = lambda acc: None,
         on_finish: Callable[[Reply], None] = lambda reply: None,
         *,
         max_per_second: float = 30.0,
@@ -77,13 +84,16 @@ class StreamRun:
         self.on_finish = on_finish
         self.max_per_second = max_per_second
         self.progress_calls = 0  # how often progress was drawn (the benchmark reads it)
-        self.acc = StreamAccumulator()
+        self.acc: Accumulator = StreamAccumulator()
+        self.api: API = "chat"
         self.model = ""
         self.streaming = False  # the first chunk has come
         self._task: asyncio.Task[None] | None = None
         self._reply: Reply | None = None
         self._stopping = False
-        self._context: tuple[dict[str, Any], str, UsageLog | None] | None = None
+        self._context: tuple[dict[str, Any], list[dict[str, Any]], str, UsageLog | None] | None = (
+            None
+        )
         self._throttle = Throttle(self._progress, max_per_second)
 
     def start(
@@ -94,22 +104,25 @@ class StreamRun:
         provider: str | None = None,
         meter: UsageLog | None = None,
         wait: bool = False,
+        api: API = "chat",
         **params: Any,
     ) -> StreamRun:
         """Send the request and stream it. Returns self, already running; with `wait`, once
-        the stream has ended (the kernel stays busy: interrupting it is the Stop)."""
+        the stream has ended (the kernel stays busy: interrupting it is the Stop). `api`:
+        Chat Completions, or the Responses API with the same parameters (`responses_api`)."""
         if self._task is not None or self._reply is not None:
             raise RuntimeError("a StreamRun streams one completion; make a new one")
         provider = provider or provider_id_of(client)
         # A client made with the SDK alone has a key `keys` never saw: whatever an error
         # echoes back of it must still be hidden.
         register_key(getattr(client, "api_key", "") or "")
-        request = streamed_body(messages, params)
+        request = streamed_body(messages, params, api)
+        self.api = api
         self.model = str(params.get("model", ""))
         if meter is not None:
             meter.check_budget(provider, self.model, messages, _max_tokens(params))
-        self._context = (request, provider, meter)
-        self.acc = StreamAccumulator()
+        self._context = (request, messages, provider, meter)
+        self.acc = ResponseStreamAccumulator() if api == "responses" else StreamAccumulator()
         if wait:
             self._run_here(client)
             return self
@@ -158,7 +171,12 @@ class StreamRun:
         aclient, owned, stream = None, False, None
         try:
             aclient, owned = async_twin(client, keep=keep_client)
-            stream = await aclient.chat.completions.create(**request)
+            create = (
+                aclient.responses.create
+                if self.api == "responses"
+                else aclient.chat.completions.create
+            )
+            stream = await create(**request)
             self.streaming = True
             async for chunk in stream:
                 self.acc.add(chunk)
@@ -188,7 +206,12 @@ class StreamRun:
         failure: BaseException | None = None
         stream = None
         try:
-            stream = client.chat.completions.create(**self._context[0])
+            create = (
+                client.responses.create
+                if self.api == "responses"
+                else client.chat.completions.create
+            )
+            stream = create(**self._context[0])
             self.streaming = True
             for chunk in stream:
                 self.acc.add(chunk)
@@ -210,11 +233,17 @@ class StreamRun:
     def _finish(self, status: str, failure: BaseException | None) -> None:
         if self._reply is not None or self._context is None:
             return
-        request, provider, meter = self._context
+        request, messages, provider, meter = self._context
         acc = self.acc
+        if (
+            status == "done"
+            and isinstance(acc, ResponseStreamAccumulator)
+            and acc.status == "failed"
+        ):
+            status = "error"  # the stream ended `response.failed`: no exception, an error
         latency = time.perf_counter() - acc.started
         usage, estimated = acc.token_usage(
-            request["messages"], str(request.get("model", "")), failed=failure is not None
+            messages, str(request.get("model", "")), failed=failure is not None
         )
         completion = acc.completion()
         if estimated and usage["total_tokens"]:
@@ -226,6 +255,8 @@ class StreamRun:
                 total_tokens=usage["total_tokens"],
             )
         error = describe_error(failure) if failure is not None else None
+        if error is None and status == "error":
+            error = f"The response failed: {getattr(acc, 'error', None) or 'no reason given'}."
         if meter is not None:
             outcome = {"done": "ok", "stopped": "stopped"}.get(status, "error")
             if failure is not None:
@@ -251,6 +282,8 @@ class StreamRun:
             latency,
             acc.time_to_first_token,
             acc.tokens_per_second(),
+            acc.response() if isinstance(acc, ResponseStreamAccumulator) else None,
+            acc.ended_as if isinstance(acc, ResponseStreamAccumulator) else acc.finish_reason,
         )
         for draw in (self._throttle.now, lambda: self.on_finish(self._reply)):
             try:
@@ -259,10 +292,15 @@ class StreamRun:
                 _log.exception("drawing a finished stream failed")
 
 
-def streamed_body(messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+def streamed_body(
+    messages: list[dict[str, Any]], params: dict[str, Any], api: API = "chat"
+) -> dict[str, Any]:
     """The body a StreamRun sends, and the Playground shows before it does: the model, the
     messages, the parameters, the stream, and usage in a last chunk (only sent when asked
-    for; the meter needs it)."""
+    for; the meter needs it). With `api="responses"`, the same request as the Responses
+    API takes it (whose last event always carries the usage)."""
+    if api == "responses":
+        return {**responses_body(messages, params), "stream": True}
     body: dict[str, Any] = {"model": params["model"]} if "model" in params else {}
     body["messages"] = messages
     body.update((k, v) for k, v in params.items() if k not in body)

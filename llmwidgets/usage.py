@@ -108,7 +108,8 @@ class UsageLog:
     def record(
         self, response: Any, *, provider: str, latency_s: float | None = None
     ) -> CallRecord | None:
-        """Record a ChatCompletion, the usage chunk of a stream, or an embeddings response.
+        """Record a ChatCompletion, the usage chunk of a stream, a Responses API response,
+        or an embeddings response.
 
         Returns None (and records nothing) for a response that carries no usage.
         """
@@ -234,16 +235,28 @@ class UsageLog:
 
 def token_counts(usage: Any) -> dict[str, int]:
     """The counts of a `usage` object as plain ints: a chat completion's, a stream's last
-    chunk's, or an embeddings response's (which has no completion tokens)."""
-    prompt = getattr(usage, "prompt_tokens", 0) or 0
-    completion = getattr(usage, "completion_tokens", 0) or 0
-    details = getattr(usage, "prompt_tokens_details", None)
+    chunk's, an embeddings response's (which has no completion tokens), or a Responses
+    API response's, whose `input_tokens` and `output_tokens` are the same two counts
+    under their new names (priced the same way)."""
+    if _get(usage, "input_tokens") is not None:  # the Responses API's names
+        prompt = _get(usage, "input_tokens") or 0
+        completion = _get(usage, "output_tokens") or 0
+        details = _get(usage, "input_tokens_details")
+    else:
+        prompt = _get(usage, "prompt_tokens") or 0
+        completion = _get(usage, "completion_tokens") or 0
+        details = _get(usage, "prompt_tokens_details")
     return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
-        "total_tokens": getattr(usage, "total_tokens", None) or prompt + completion,
-        "cached_tokens": (getattr(details, "cached_tokens", 0) or 0) if details else 0,
+        "total_tokens": _get(usage, "total_tokens") or prompt + completion,
+        "cached_tokens": (_get(details, "cached_tokens") or 0) if details else 0,
     }
+
+
+def _get(thing: Any, name: str) -> Any:
+    """A field of an SDK object or of the JSON it came from."""
+    return thing.get(name) if isinstance(thing, dict) else getattr(thing, name, None)
 
 
 def billed_cost(usage: Any) -> float | None:

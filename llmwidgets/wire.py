@@ -6,10 +6,11 @@ as a `curl` command.
     print(as_curl(exchange, "GROQ_API_KEY"))
 
 The timeline is read from the `data:` lines as the SDK read them (`Exchange.events`), with
-when each was read (a program slow to read a stream makes its moments late). A long
-stream keeps every landmark and a sample of its chunks, so that 5,000 chunks draw as
-quickly as 50. The curl command names the key's variable, never the key
-(`-H "Authorization: Bearer $GROQ_API_KEY"`).
+when each was read (a program slow to read a stream makes its moments late). A Responses
+API stream's named events (`response.created`, an output item added, its deltas,
+`response.completed`) are marks of their own. A long stream keeps every landmark and a
+sample of its chunks, so that 5,000 chunks draw as quickly as 50. The curl command names
+the key's variable, never the key (`-H "Authorization: Bearer $GROQ_API_KEY"`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _HIGHLIGHT = re.compile(r"ratelimit|retry-after|x-should-retry")
 @dataclass(frozen=True)
 class Mark:
     t_ms: float  # since the request was sent
-    kind: str  # sent | headers | first byte | first token | chunk | usage | done
+    kind: str  # sent | headers | first byte | first token | chunk | event | usage | done
     text: str = ""  # what the chunk carried (a token, the usage), shortened
 
 
@@ -73,6 +74,22 @@ def read(exchange: Exchange) -> Reading:
         chunk = json_or_none(data)
         if not isinstance(chunk, dict):
             continue
+        if isinstance(chunk.get("type"), str):  # a Responses API event: named, not a chunk
+            text = _event_delta(chunk)
+            if not text:
+                ended = chunk.get("response") if chunk["type"] in _ENDS else None
+                if isinstance(ended, dict) and isinstance(ended.get("usage"), dict):
+                    usage = ended["usage"]
+                    events.append(Mark(since(when), "usage", _usage_text(usage)))
+                kind = "done" if chunk["type"] in _ENDS else "event"
+                events.append(Mark(since(when), kind, _event_name(chunk)))
+                continue
+            token_times.append(when)
+            if chunk["type"] == "response.output_text.delta":
+                texts.append(text)
+            kind = "first token" if len(token_times) == 1 else "chunk"
+            events.append(Mark(since(when), kind, text[:40]))
+            continue
         text = _delta_text(chunk)
         if chunk.get("usage") and not text:  # LiteLLM's usage chunk keeps a choice: no text
             usage = chunk["usage"] if isinstance(chunk["usage"], dict) else {}
@@ -90,7 +107,7 @@ def read(exchange: Exchange) -> Reading:
         events = [m for i, m in enumerate(events) if m.kind != "chunk" or i in kept]
     spread = token_times[-1] - token_times[0] if token_times else 0.0
     # Tokens as the provider counted them (the usage chunk), else one per chunk with text.
-    tokens = usage.get("completion_tokens") or len(token_times)
+    tokens = usage.get("completion_tokens") or usage.get("output_tokens") or len(token_times)
     return Reading(
         marks=sorted(marks + events, key=lambda m: m.t_ms),  # stable: ties keep their order
         text="".join(texts),
@@ -148,7 +165,42 @@ def _first_choice_text(chunk: dict[str, Any]) -> str:
 
 
 def _usage_text(usage: dict[str, Any]) -> str:
+    if "input_tokens" in usage:  # the Responses API's names
+        return (
+            f"{usage.get('input_tokens')} input + {usage.get('output_tokens')} output "
+            f"= {usage.get('total_tokens')} tokens"
+        )
     return (
         f"{usage.get('prompt_tokens')} prompt + {usage.get('completion_tokens')} completion "
         f"= {usage.get('total_tokens')} tokens"
     )
+
+
+_ENDS = frozenset({"response.completed", "response.incomplete", "response.failed"})
+_DELTAS = frozenset(
+    {
+        "response.output_text.delta",
+        "response.function_call_arguments.delta",
+        "response.refusal.delta",
+    }
+)
+
+
+def _event_delta(event: dict[str, Any]) -> str:
+    return str(event.get("delta") or "") if event.get("type") in _DELTAS else ""
+
+
+def _event_name(event: dict[str, Any]) -> str:
+    """An event as the timeline names it: its type, and what it is about (an item's type,
+    a call's name, how a response ended)."""
+    kind = str(event["type"])
+    item = event.get("item")
+    if isinstance(item, dict):
+        about = item.get("name") or item.get("type") or ""
+        return f"{kind} · {about}" if about else kind
+    ended = event.get("response")
+    if kind in _ENDS and isinstance(ended, dict):
+        reason = (ended.get("incomplete_details") or {}).get("reason")
+        error = (ended.get("error") or {}).get("message")
+        return f"{kind} · {reason or error}" if reason or error else kind
+    return kind

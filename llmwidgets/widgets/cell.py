@@ -2,6 +2,7 @@
 
     cell = StreamCell().start(client, messages, model="smollm2-135m-instruct")
     reply = await cell            # in a later cell: Reply(text=..., completion=...)
+    StreamCell().start(client, messages, model=..., api="responses")   # the Responses API
 
 A button only acts while the kernel is free, so in a notebook the stream runs as an asyncio
 task on the kernel's event loop and `start` returns at once: the cell finishes, the kernel
@@ -38,7 +39,7 @@ from .page import PageMessages, PageTable
 if TYPE_CHECKING:
     import openai
 
-    from ..streaming import StreamAccumulator
+    from ..running import Accumulator
     from ..usage import UsageLog
 
 __all__ = ["Reply", "StreamCell"]
@@ -58,7 +59,9 @@ class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
         "", help="the finished answer as HTML (Markdown rendered, raw HTML escaped)"
     ).tag(sync=True)
     error = traitlets.Unicode("", help="one readable line when the call failed").tag(sync=True)
-    finish_reason = traitlets.Unicode("", help="why the first choice ended").tag(sync=True)
+    finish_reason = traitlets.Unicode(
+        "", help="why the first choice ended (a Response's status: 'incomplete: max_output_tokens')"
+    ).tag(sync=True)
     ttft_s = traitlets.Float(
         None, allow_none=True, help="seconds from sending to the first token"
     ).tag(sync=True)
@@ -150,7 +153,7 @@ class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _draw(self, acc: StreamAccumulator) -> None:
+    def _draw(self, acc: Accumulator) -> None:
         with self.hold_sync():
             if self._run.streaming:
                 self.status = "streaming"
@@ -179,16 +182,15 @@ class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
     def _finish(self, reply: Reply) -> None:
         with self.hold_sync():
             self.status = reply.status
-            self.finish_reason = (
-                reply.completion.choices[0].finish_reason or "" if reply.completion.choices else ""
-            )
+            self.finish_reason = reply.ended_as or ""  # in its API's words
             self.usage = {**(reply.usage or {}), "estimated": reply.estimated_usage}
             self.figures = figures_line(
                 "", self.ttft_s, self.tokens_per_s, self.usage, finish_reason=self.finish_reason
             )
             self.error = reply.error or ""
             if reply.status == "done":
-                self._check(reply.text, self._run.acc.tool_calls(), self.finish_reason or "stop")
+                finish = self._run.acc.finish_reason or "stop"  # in chat's words: "length"
+                self._check(reply.text, self._run.acc.tool_calls(), finish)
             elif any(self._checks):  # stopped or failed: what came, as far as it went
                 self._check(reply.text, self._run.acc.tool_calls())
             if reply.status == "done":

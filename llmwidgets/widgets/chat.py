@@ -41,7 +41,7 @@ from .page import PageMessages, PageTable
 if TYPE_CHECKING:
     import openai
 
-    from ..streaming import StreamAccumulator
+    from ..running import Accumulator
 
 __all__ = ["Chat"]
 
@@ -242,7 +242,7 @@ class Chat(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _progress(self, acc: StreamAccumulator) -> None:
+    def _progress(self, acc: Accumulator) -> None:
         with self.hold_sync():
             self.status = "streaming"
             self.live = {

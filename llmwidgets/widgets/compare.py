@@ -37,7 +37,7 @@ from .meter import SESSION, resolve_meter
 from .page import PageMessages, PageTable, index_in
 
 if TYPE_CHECKING:
-    from ..streaming import StreamAccumulator
+    from ..running import Accumulator
 
 __all__ = ["Compare", "compare"]
 
@@ -212,7 +212,7 @@ class Compare(PageMessages, SavedView, anywidget.AnyWidget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _progress(self, i: int, acc: StreamAccumulator) -> None:
+    def _progress(self, i: int, acc: Accumulator) -> None:
         run = self._runs[i]
         self._drafts[i].update(
             status="streaming" if run is not None and run.streaming else "waiting",

@@ -24,6 +24,9 @@ def duration(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
+_CHAT_FINISHES = frozenset({"length", "tool_calls", "content_filter", "function_call"})
+
+
 def figures_line(
     lead: str,
     ttft_s: float | None,
@@ -37,7 +40,9 @@ def figures_line(
 ) -> str:
     """One answer's numbers: "done · first token 412 ms · 61.2 tokens/s · 25 + 40 tokens ·
     free (local)", led by a status or a model; ~ marks tiktoken's estimates. Empty parts
-    are left out, and so is finish_reason "stop": an answer that ended well is no news."""
+    are left out, and so is finish_reason "stop" (status "completed" for the Responses
+    API): an answer that ended well is no news. Another Responses status is shown as one:
+    "status incomplete: max_output_tokens"."""
     parts = [lead]
     if ttft_s is not None:
         parts.append(f"first token {duration(ttft_s)}")
@@ -48,6 +53,7 @@ def figures_line(
         mark = "~" if estimated or usage.get("estimated") else ""
         parts.append(f"{mark}{usage['prompt_tokens']} + {mark}{usage['completion_tokens']} tokens")
     parts.append(cost)
-    if finish_reason and finish_reason != "stop":
-        parts.append(f"finish_reason {finish_reason}")
+    if finish_reason and finish_reason not in ("stop", "completed"):
+        word = "finish_reason" if finish_reason in _CHAT_FINISHES else "status"
+        parts.append(f"{word} {finish_reason}")
     return " · ".join(p for p in [*parts, *more] if p)

@@ -55,7 +55,7 @@ from .page import PageMessages, PageTable
 if TYPE_CHECKING:
     import openai
 
-    from ..streaming import StreamAccumulator
+    from ..running import Accumulator
 
 __all__ = ["Playground"]
 
@@ -290,7 +290,7 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         """The last finished run's Reply (text, completion, usage, error), or None."""
         return self._reply
 
-    def _progress(self, acc: StreamAccumulator) -> None:
+    def _progress(self, acc: Accumulator) -> None:
         with self.hold_sync():
             if self._run is not None and self._run.streaming and self.status == "waiting":
                 self.status = "streaming"

@@ -12,8 +12,7 @@ from .figures import figures_line
 from .token_view import probable_tokens
 
 if TYPE_CHECKING:
-    from ..running import Reply
-    from ..streaming import StreamAccumulator
+    from ..running import Accumulator, Reply
 
 __all__ = ["answer_line", "finished", "saved_view", "streaming", "waiting"]
 
@@ -26,7 +25,7 @@ def waiting(model: str) -> dict[str, Any]:
     return {**answer, "figures": _figures(answer)}
 
 
-def streaming(before: dict[str, Any], status: str, acc: StreamAccumulator) -> dict[str, Any]:
+def streaming(before: dict[str, Any], status: str, acc: Accumulator) -> dict[str, Any]:
     """The answer so far: each choice's text and the figures known yet."""
     answer = {
         **before,

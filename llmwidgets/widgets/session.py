@@ -2,6 +2,7 @@
 
     cell = llmwidgets.chat(client, [{"role": "user", "content": "Hi!"}])
     text, completion = await cell      # in the next cell (Stop works in between)
+    llmwidgets.chat(client, messages, api="responses")   # the same, by the Responses API
 
 It shows a new `StreamCell`, streams into it and records into the session's cost meter
 (`llmwidgets.session_meter()`), unless given another meter or `meter=None`.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..responses_api import API
 from ..usage import UsageLog
 from .cell import StreamCell
 from .inspector import start_inspected
@@ -30,14 +32,17 @@ def chat(
     meter: UsageLog | object | None = SESSION,
     display: bool = True,
     inspect: bool = False,
+    api: API = "chat",
     **params: Any,
 ) -> StreamCell:
     """Stream a chat completion into a new output cell; returns the cell (awaitable).
 
     `model` defaults to the first model the provider lists (the preset's hint when listing
     fails). With `inspect=True` an inspector under the cell shows the request and its
-    stream on the wire (`cell.inspector`). Every other keyword is a request parameter,
-    passed to the SDK unchanged.
+    stream on the wire (`cell.inspector`). `api="responses"` sends it to the Responses
+    API (`/responses`), the parameters moved to their places there (`responses_api`);
+    `(await cell).response` is then the Response. Every other keyword is a request
+    parameter, passed to the SDK unchanged.
     """
     if model is None:
         from ..client import usual_model
@@ -50,7 +55,7 @@ def chat(
     cell.inspector = start_inspected(
         client,
         inspect,
-        lambda: cell.start(client, messages, model=model, meter=chosen, **params),
+        lambda: cell.start(client, messages, model=model, meter=chosen, api=api, **params),
         display=display,
     )
     return cell

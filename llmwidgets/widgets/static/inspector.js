@@ -5,7 +5,7 @@
 import { duration, element } from "./kit.js";
 
 const ms = (v) => duration(v == null ? v : v / 1000); // the wire's times come in ms
-const KINDS = ["sent", "headers", "first byte", "first token", "chunk", "usage", "done"];
+const KINDS = ["sent", "headers", "first byte", "first token", "chunk", "event", "usage", "done"];
 
 async function copy(text, button) {
   try {

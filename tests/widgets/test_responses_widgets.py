@@ -1,0 +1,162 @@
+"""The widgets on the Responses API: the same request sent the other way, streamed,
+metered, and read on the wire. On the fake engine: what is tested is the plumbing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import openai
+import pytest
+from support.frontend import frontend_sends
+
+from llmwidgets import CostMeter, StreamCell, chat
+from llmwidgets.inspection import Watch
+from llmwidgets.responses_api import input_items, responses_body
+from llmwidgets.usage import token_counts
+from llmwidgets.wire import read
+
+MODEL = "smollm2-135m-instruct"
+HELLO = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "one two three"}]
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+    },
+}
+
+
+@pytest.fixture
+def fake(fake_sandbox) -> openai.OpenAI:
+    return openai.OpenAI(base_url=fake_sandbox(), api_key="unused", max_retries=0)
+
+
+# -- the same request, the other way -----------------------------------------------------
+
+
+def test_a_chat_request_as_the_responses_api_takes_it() -> None:
+    params = {
+        "model": MODEL,
+        "max_tokens": 50,
+        "temperature": 0.2,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}},
+        "tools": [WEATHER],
+        "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+        "logprobs": True,
+        "top_logprobs": 2,
+        "stream_options": {"include_usage": True},
+    }
+    body = responses_body(HELLO, params)
+    assert body["input"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "one two three"},
+    ]
+    assert body["max_output_tokens"] == 50
+    assert body["text"] == {"format": {"type": "json_schema", "name": "x", "schema": {}}}
+    assert body["tools"] == [{"type": "function", "strict": False, **WEATHER["function"]}]
+    assert body["tool_choice"] == {"type": "function", "name": "get_weather"}
+    assert body["include"] == ["message.output_text.logprobs"]
+    assert "stream_options" not in body and "max_tokens" not in body
+
+
+@pytest.mark.parametrize("name", ["n", "stop", "seed", "logit_bias"])
+def test_what_the_responses_api_has_no_place_for_is_refused_with_why(name: str) -> None:
+    with pytest.raises(ValueError, match=f"The Responses API has no `{name}`"):
+        responses_body(HELLO, {"model": MODEL, name: 2})
+
+
+def test_a_tool_round_trip_becomes_items() -> None:
+    call = {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    items = input_items(
+        [
+            {"role": "user", "content": "go"},
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "4"},
+        ]
+    )
+    assert items[1:] == [
+        {"type": "function_call", "call_id": "call_1", "name": "f", "arguments": "{}"},
+        {"type": "function_call_output", "call_id": "call_1", "output": "4"},
+    ]
+
+
+def test_usage_in_either_api_counts_the_same() -> None:
+    chat_usage = {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}
+    responses_usage = {
+        "input_tokens": 12,
+        "input_tokens_details": {"cached_tokens": 4},
+        "output_tokens": 5,
+        "total_tokens": 17,
+    }
+    assert token_counts(responses_usage) == {**token_counts(chat_usage), "cached_tokens": 4}
+
+
+# -- streamed into the widgets ------------------------------------------------------------
+
+
+def test_the_stream_cell_streams_a_response(fake: openai.OpenAI) -> None:
+    meter = CostMeter()
+    cell = chat(fake, HELLO, model=MODEL, api="responses", meter=meter, display=False)
+    reply = cell.reply
+    assert cell.status == reply.status == "done"
+    assert reply.response.object == "response"
+    assert reply.text == cell.text == reply.response.output_text
+    assert reply.ended_as == cell.finish_reason == "completed"
+    assert "finish_reason" not in cell.figures and "status" not in cell.figures
+    (row,) = meter.records
+    assert row.prompt_tokens == reply.response.usage.input_tokens
+    assert row.completion_tokens == reply.response.usage.output_tokens
+    assert reply.estimated_usage is False
+    assert reply.completion.choices[0].message.content == reply.text  # a history can take it
+
+
+def test_a_stopped_response_keeps_its_text_and_an_estimate(sandbox_url: str) -> None:
+    meter = CostMeter()
+
+    async def scenario() -> StreamCell:
+        client = openai.AsyncOpenAI(base_url=sandbox_url, api_key="unused")
+        story = [{"role": "user", "content": "Tell me a very long story about a dragon."}]
+        cell = StreamCell().start(
+            client, story, model=MODEL, max_tokens=400, meter=meter, api="responses"
+        )
+        while len(cell.text) < 20:
+            await asyncio.sleep(0.05)
+        frontend_sends(cell, {"type": "stop"})
+        await cell
+        await client.close()
+        return cell
+
+    cell = asyncio.run(scenario())
+    assert cell.status == "stopped"
+    assert len(cell.text) >= 20
+    (row,) = meter.records
+    assert row.estimated and row.outcome == "stopped" and row.completion_tokens > 0
+
+
+def test_a_cut_off_response_says_so_in_its_own_words(sandbox_url: str) -> None:
+    client = openai.OpenAI(base_url=sandbox_url, api_key="unused")
+    story = [{"role": "user", "content": "Tell me a long story about a lighthouse."}]
+    cell = chat(client, story, model=MODEL, api="responses", max_tokens=16, display=False)
+    assert cell.finish_reason == "incomplete: max_output_tokens"
+    assert "status incomplete: max_output_tokens" in cell.figures
+    assert cell.reply.response.status == "incomplete"
+
+
+# -- on the wire ---------------------------------------------------------------------------
+
+
+def test_the_timeline_shows_the_semantic_events(fake: openai.OpenAI) -> None:
+    with Watch(fake) as watch:
+        list(fake.responses.create(model=MODEL, input="one two three", stream=True))
+    (exchange,) = watch.log.exchanges
+    reading = read(exchange)
+    kinds = [m.kind for m in reading.marks]
+    named = [m.text for m in reading.marks if m.kind in ("event", "done")]
+    assert named[:2] == ["response.created", "response.in_progress"]
+    assert "response.output_item.added · message" in named
+    assert named[-1] == "response.completed"
+    assert kinds.index("first token") < kinds.index("usage") < kinds.index("done")
+    usage_mark = next(m for m in reading.marks if m.kind == "usage")
+    assert usage_mark.text.endswith("tokens") and "input" in usage_mark.text
+    assert reading.text == exchange.response()["output"][0]["content"][0]["text"]
+    assert exchange.usage == exchange.response()["usage"]

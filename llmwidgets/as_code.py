@@ -1,6 +1,7 @@
-"""A chat request as the Python that makes it with the official SDK, to copy into a script.
+"""A request as the Python that makes it with the official SDK, to copy into a script.
 
     print(python_code(client, {"model": "llama-3.1-8b-instant", "messages": [...], "seed": 7}))
+    print(python_code(client, {"model": ..., "input": [...]}, "/responses"))
 
 The key is never written: the script reads it from the environment by its variable's
 name (`os.environ["GROQ_API_KEY"]`). The sandbox and its rehearsals move port from run to
@@ -10,6 +11,7 @@ run, so for them the script connects with `llmwidgets.connect(...)` instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .client_record import record_of
@@ -28,6 +30,9 @@ def python_code(client: Any, arguments: dict[str, Any], path: str = "/chat/compl
             ["models = client.models.list()"],
             ["for model in models:", "    print(model.id)"],
         )
+    elif path.endswith("/responses"):
+        call = ["response = client.responses.create(", *_arguments(arguments, "responses"), ")"]
+        show = _responses_show(arguments)
     elif path.endswith("/embeddings"):
         # The SDK asks for base64 on its own and decodes it; a script asking so gets text.
         asked = {k: v for k, v in arguments.items() if (k, v) != ("encoding_format", "base64")}
@@ -66,9 +71,29 @@ def _sdk_parameters(endpoint: str) -> set[str]:
 
     from openai.resources.chat.completions import Completions
     from openai.resources.embeddings import Embeddings
+    from openai.resources.responses import Responses
 
-    method = Completions.create if endpoint == "chat" else Embeddings.create
+    methods: dict[str, Callable[..., Any]] = {
+        "chat": Completions.create,
+        "responses": Responses.create,
+    }
+    method = methods.get(endpoint, Embeddings.create)
     return set(inspect.signature(method).parameters) - {"self"}
+
+
+def _responses_show(arguments: dict[str, Any]) -> list[str]:
+    if arguments.get("stream"):
+        return [
+            "for event in response:  # each named event, as it comes",
+            '    if event.type == "response.output_text.delta":',
+            '        print(event.delta, end="", flush=True)',
+            '    elif event.type in ("response.completed", "response.incomplete"):',
+            '        print("\\n", event.response.status, event.response.usage)',
+        ]
+    return [
+        "print(response.output_text)  # every message's text, whatever came first",
+        "print(response.status, response.usage)",
+    ]
 
 
 def _chat_show(arguments: dict[str, Any]) -> list[str]:

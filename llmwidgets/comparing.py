@@ -96,7 +96,10 @@ def _lane(target: Any, shared: Mapping[str, Any], rehearse: bool | None) -> Lane
     model = model or shared.get("model")
     shared = {k: v for k, v in shared.items() if k != "model"}
     params, notes = _request_params(found.preset, shared, own)
-    label = label or (found.label if found.named else found.host)
+    if label is None:
+        label = found.label if found.named else found.host
+        if params.get("api") == "responses":  # beside the same provider by chat, told apart
+            label += " · Responses API"
     return Lane(label, found.provider_id, client, model, params, own, notes)
 
 

@@ -185,9 +185,28 @@ class Provider:
                     f"{self.label} rejects `{refusal.param}`: the request will fail with "
                     f"{refusal.status}."
                 )
+        if params.get("api") == "responses":
+            warnings += self._responses_warnings(params)
         temperature = params.get("temperature")
         if temperature is not None and temperature > self.max_temperature:
             warnings.append(f"{self.label} caps temperature at {self.max_temperature:g}.")
+        return warnings
+
+    def _responses_warnings(self, params: Mapping[str, Any]) -> list[str]:
+        api = self.responses
+        if api is None:
+            return [f"{self.label} has no Responses API: /responses answers 404."]
+        warnings = [
+            f"{self.label} rejects `{r.param}` on /responses: the request will fail with "
+            f"{r.status}."
+            for r in api.refusals
+            if r.refuses(params.get(r.param))
+        ]
+        warnings += [
+            f"{self.label} ignores `{name}` on /responses."
+            for name in sorted(api.ignored_params)
+            if params.get(name) is not None
+        ]
         return warnings
 
 

@@ -205,6 +205,7 @@ class ResponseStreamAccumulator:
                 "tool_calls": calls or None,
             }
         )
+        logprobs = [lp for item in self._items.values() for lp in item.logprobs]
         response = self._response
         return ChatCompletion.model_construct(
             id=getattr(response, "id", "") or "",
@@ -212,12 +213,28 @@ class ResponseStreamAccumulator:
             created=int(getattr(response, "created_at", 0) or 0),
             model=getattr(response, "model", "") or "",
             choices=[
-                Choice.model_construct(index=0, message=message, finish_reason=self.finish_reason)
+                Choice.model_construct(
+                    index=0,
+                    message=message,
+                    finish_reason=self.finish_reason,
+                    logprobs=_chat_logprobs(logprobs),
+                )
             ],
             usage=CompletionUsage.model_validate(_plain(token_counts(self.usage)))
             if self.usage
             else None,
         )
+
+
+def _chat_logprobs(entries: list[Any]) -> Any:
+    """A Response's logprobs (the same token, logprob, bytes and top_logprobs) as a chat
+    choice's, for the views that draw a chat's."""
+    if not entries:
+        return None
+    from openai.types.chat.chat_completion import ChoiceLogprobs
+
+    content = [e.to_dict() if hasattr(e, "to_dict") else dict(e) for e in entries]
+    return ChoiceLogprobs.model_validate({"content": content})
 
 
 def _plain(counts: dict[str, int]) -> dict[str, int]:

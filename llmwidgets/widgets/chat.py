@@ -11,8 +11,9 @@ streams through a `StreamRun` (the stream cell's) with Stop, and keeps its own n
 time to first token, tokens/s, tokens and cost. Any message can be edited or its turn
 deleted; a question can be asked again from where it stands, and a fork keeps the
 current conversation as a branch to come back to. `Chat(client, inspect=True)` shows an
-inspector under it with every answer's request on the wire. Only text and numbers are
-synced: no key, ever.
+inspector under it with every answer's request on the wire; `Chat(client,
+api="responses")` asks the Responses API instead, resending the history as `input` as
+chat resends `messages`. Only text and numbers are synced: no key, ever.
 
 About 350 lines: one widget's Python, its verbs (send, stop, ask again, edit, delete,
 fork, restore, load) a few lines each; how the history is drawn is chat_view.py.
@@ -276,7 +277,7 @@ class Chat(PageMessages, SavedView, anywidget.AnyWidget):
             "completion_tokens": usage.get("completion_tokens"),
             "estimated": reply.estimated_usage,
             "cost": cost_label_of(self._client, model, usage),
-            "finish_reason": choices[0].finish_reason if choices else None,
+            "finish_reason": reply.ended_as,  # a Response's status, with api="responses"
         }
         # A stopped or broken answer joins the history as far as it went, marked: the
         # model said it, and the next question follows on from it.

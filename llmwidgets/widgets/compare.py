@@ -54,7 +54,8 @@ def compare(
 
     A target is a preset id (`"groq"`), `"provider:model"`, a base URL, an SDK client, or
     a dict of that lane's own parameters, with an optional `target` (default: the sandbox)
-    and `label`: `{"temperature": 1.5}` is the sandbox at 1.5. Keywords are parameters
+    and `label`: `{"temperature": 1.5}` is the sandbox at 1.5, `{"api": "responses"}`
+    the sandbox asked through the Responses API. Keywords are parameters
     for every lane (pass `seed=` to give all the same seed; providers that ignore it are
     noted). `rehearse=True` sends preset ids to the sandbox's profile of each provider.
     Returns the grid, already streaming; `await` it for the replies.
@@ -237,7 +238,7 @@ class Compare(PageMessages, SavedView, anywidget.AnyWidget):
             tokens_per_s=reply.tokens_per_s,
             usage={**usage, "estimated": reply.estimated_usage},
             cost=cost_label_of(lane.client, model, usage),
-            finish_reason=(choices[0].finish_reason or "") if choices else "",
+            finish_reason=reply.ended_as or "",  # a Response's status, for a Responses lane
             choices=len(choices),  # n > 1: the first is shown, and the page says so
         )
         if i in self.diff_pair:

@@ -4,6 +4,7 @@
     pg                            # set controls; Ctrl/Cmd+Enter runs, Escape stops
     pg.set(seed=7, logprobs=True) # or from code: the same checks as the controls
     pg.request                    # the JSON body Run sends (the key is a header: never here)
+    pg.api = "responses"          # send it to the Responses API; pg.both shows it both ways
     pg.warnings                   # {"logprobs": ["Groq rejects `logprobs` ..."]}
     print(pg.code)                # the same call with the SDK, to paste into a script
     run = pg.run()                # stream it; `await run` gives the Reply
@@ -30,13 +31,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets
 
-from ..as_code import python_code
 from ..client import list_models, provider_id_of
 from ..client_record import record_of
 from ..errors import describe_error
 from ..parameters import (
     CONTROLS,
-    PARAMETERS,
     check_parameters,
     problems_line,
     refuse_unknown,
@@ -45,12 +44,14 @@ from ..parameters import (
 from ..pricing import cost_label_of
 from ..providers import Provider
 from ..reaching import connect_or_rehearse, provider_menu, rehearsal_note
-from ..running import Reply, StreamRun, streamed_body
+from ..responses_api import API
+from ..running import Reply, StreamRun
 from ..usage import UsageLog
 from . import playground_answer
 from .bundle import SavedView, module, status_trait, stylesheet
 from .meter import SESSION, resolve_meter
 from .page import PageMessages, PageTable
+from .playground_bodies import api_note, request_both_ways
 
 if TYPE_CHECKING:
     import openai
@@ -89,7 +90,16 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
     params = traitlets.Dict(help="the parameters set, as the controls hold them").tag(sync=True)
     problems = traitlets.Dict(help="parameter -> why its value is not sent").tag(sync=True)
     error = traitlets.Unicode("", help="one line: what is not sent and why").tag(sync=True)
+    api = traitlets.Enum(
+        ["chat", "responses"], "chat", help="the endpoint Run sends to: chat or responses"
+    ).tag(sync=True)
+    api_note = traitlets.Unicode("", help="what this provider does with that endpoint").tag(
+        sync=True
+    )
     request = traitlets.Dict(help="the exact JSON body Run sends").tag(sync=True)
+    both = traitlets.Dict(
+        help="the same request for each endpoint: {chat|responses: {body, code} or {error}}"
+    ).tag(sync=True)
     warnings = traitlets.Dict(help="parameter -> what this provider does with it").tag(sync=True)
     code = traitlets.Unicode("", help="the same call in Python, with the SDK").tag(sync=True)
     status = status_trait("idle, waiting, streaming, then done, stopped or error")
@@ -107,6 +117,7 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         system: str = "",
         prompt: str = "",
         meter: UsageLog | object | None = SESSION,
+        api: API = "chat",
         **params: Any,
     ) -> None:
         refuse_unknown(params, "Playground", also=("model", "system", "prompt"))
@@ -115,7 +126,7 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
 
             client = connect()  # the local sandbox
         chosen = resolve_meter(meter)
-        super().__init__(system=system, prompt=prompt)
+        super().__init__(system=system, prompt=prompt, api=api)
         self._meter = chosen
         self._own_id = provider_id_of(client)
         self._clients: dict[str, openai.OpenAI | openai.AsyncOpenAI] = {self._own_id: client}
@@ -123,12 +134,13 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         self._run: StreamRun | None = None
         self._reply: Reply | None = None
         self._switching = False
+        self._clean: dict[str, Any] = {}  # the parameters Run sends, checked
         with self.hold_sync():
             self.providers = provider_menu(client)
             self._use(self._own_id, client, model)
             self.params = {k: v for k, v in params.items() if v is not None}
             self._recompute()
-        self.observe(self._recompute, names=["params", "llm_model", "system", "prompt"])
+        self.observe(self._recompute, names=["params", "llm_model", "system", "prompt", "api"])
         self.observe(self._provider_chosen, names="provider")
         self.on_msg(self._on_page_message)
 
@@ -154,6 +166,10 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         return [*first, {"role": "user", "content": self.prompt}]
 
     @property
+    def _api(self) -> API:
+        return "responses" if self.api == "responses" else "chat"
+
+    @property
     def client(self) -> openai.OpenAI | openai.AsyncOpenAI:
         """The client Run uses: the one given, or the chosen provider's."""
         return self._client
@@ -162,23 +178,21 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         clean, problems = check_parameters(dict(self.params))
         record = self._record()
         warnings = warnings_by_parameter(record, clean, self.llm_model, self.messages)
-        request = streamed_body(self.messages, {"model": self.llm_model, **clean})
+        both = request_both_ways(self._client, self.messages, {"model": self.llm_model, **clean})
+        chosen = both[self.api]
         with self.hold_sync():
             self.problems = problems
-            self.error = problems_line(problems)
+            self.error = problems_line(problems) or chosen.get("error", "")
             self.warnings = warnings
-            self.request = request
-            self.code = self._code(clean)
+            self.both = both
+            self.request = chosen.get("body", {})
+            self.code = chosen.get("code", "")
+            self.api_note = api_note(record, self._api)
+            self._clean = clean
 
     def _record(self) -> Provider | None:
         """What this provider is known to do: its preset, or None for an unnamed server."""
         return record_of(self._client).preset
-
-    def _code(self, clean: dict[str, Any]) -> str:
-        """A script that makes the same call, not streamed (the key read by its name)."""
-        return python_code(
-            self._client, {"model": self.llm_model, "messages": self.messages, **clean}
-        )
 
     # -- the provider ------------------------------------------------------------------
 
@@ -245,7 +259,6 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         if refusal:
             self.error = refusal
             return None
-        clean = {k: v for k, v in self.request.items() if k in PARAMETERS}
         run = self._run = StreamRun(
             self._progress, self._finished, max_per_second=self.MAX_REDRAWS_PER_SECOND
         )
@@ -259,8 +272,9 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
                 provider=provider_id_of(self._client),
                 meter=self._meter,
                 wait=wait,
+                api=self._api,
                 model=self.llm_model,
-                **clean,
+                **self._clean,
             )
         except Exception as refused:  # the meter's budget, before anything was sent
             with self.hold_sync():
@@ -274,6 +288,8 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
             return "Still answering: stop it first (Escape)."
         if self.problems:
             return problems_line(self.problems)
+        if "error" in self.both.get(self.api, {}):
+            return str(self.both[self.api]["error"])
         if not self.llm_model:
             return "Choose a model first."
         if not self.prompt.strip():

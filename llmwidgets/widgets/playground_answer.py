@@ -41,10 +41,13 @@ def finished(reply: Reply, model: str, cost: str) -> dict[str, Any]:
     """The whole answer: each choice and why it ended, usage, cost, the first choice's
     token probabilities, and the run's error in one line."""
     usage = reply.usage or {}
-    choices = [
-        {"text": c.message.content or "", "finish_reason": c.finish_reason or ""}
-        for c in reply.completion.choices
-    ] or [{"text": reply.text, "finish_reason": ""}]
+    if reply.response is not None:  # the Responses API: one answer, ended as its status says
+        choices = [{"text": reply.text, "finish_reason": reply.ended_as or "", "label": "status"}]
+    else:
+        choices = [
+            {"text": c.message.content or "", "finish_reason": c.finish_reason or ""}
+            for c in reply.completion.choices
+        ] or [{"text": reply.text, "finish_reason": ""}]
     first = reply.completion.choices[:1]
     logprobs = first[0].logprobs if first else None
     content = (logprobs.content if logprobs is not None else None) or []

@@ -160,3 +160,71 @@ def test_the_timeline_shows_the_semantic_events(fake: openai.OpenAI) -> None:
     assert usage_mark.text.endswith("tokens") and "input" in usage_mark.text
     assert reading.text == exchange.response()["output"][0]["content"][0]["text"]
     assert exchange.usage == exchange.response()["usage"]
+
+
+# -- the other widgets, either way -----------------------------------------------------------
+
+
+def test_the_playground_shows_both_bodies_and_runs_either(fake: openai.OpenAI) -> None:
+    from llmwidgets import Playground
+
+    pg = Playground(fake, model=MODEL, prompt="one two three", meter=None, max_tokens=20)
+    assert pg.request["messages"][-1]["content"] == "one two three"
+    responses = pg.both["responses"]["body"]
+    assert responses["input"] == [{"role": "user", "content": "one two three"}]
+    assert responses["max_output_tokens"] == 20
+    assert "client.responses.create(" in pg.both["responses"]["code"]
+    assert "client.chat.completions.create(" in pg.both["chat"]["code"]
+    pg.api = "responses"
+    assert pg.request == responses and pg.code == pg.both["responses"]["code"]
+    pg.run()
+    assert pg.status == "done"
+    assert pg.reply.response is not None
+    assert pg.answer["choices"][0]["label"] == "status"
+    pg.set(stop=["."])  # a parameter the Responses API has no place for
+    assert "The Responses API has no `stop`" in pg.both["responses"]["error"]
+    assert pg.run() is None and "no `stop`" in pg.error
+    pg.api = "chat"
+    assert pg.error == "" and pg.run() is not None
+
+
+def test_the_endpoint_note_says_what_a_provider_does_with_responses() -> None:
+    from llmwidgets.providers import PRESETS
+    from llmwidgets.widgets.playground_bodies import api_note
+
+    assert "has no Responses API" in api_note(PRESETS["anthropic"], "responses")
+    assert "stateless" in api_note(PRESETS["groq"], "responses")
+    assert api_note(PRESETS["groq"], "chat") == ""
+    assert PRESETS["anthropic"].check_params({"api": "responses"}) == [
+        "Anthropic (OpenAI compatibility) has no Responses API: /responses answers 404."
+    ]
+    assert PRESETS["ollama"].check_params({"api": "responses", "previous_response_id": "r"})
+
+
+def test_a_compare_lane_through_the_responses_api(fake: openai.OpenAI) -> None:
+    from llmwidgets import compare
+
+    grid = compare("one two", fake, {"target": fake, "api": "responses"}, meter=None)
+    replies = asyncio.run(_replies(grid)) if grid.status != "done" else grid.replies
+    assert [r.response is not None for r in replies] == [False, True]
+    assert grid.lanes[1]["label"].endswith("· Responses API")
+    assert replies[0].text == replies[1].text  # the fake echoes the same prompt either way
+
+
+async def _replies(grid):
+    return await grid
+
+
+def test_a_chat_on_the_responses_api_resends_its_history(fake: openai.OpenAI) -> None:
+    from llmwidgets import Chat
+
+    talk = Chat(fake, model=MODEL, meter=None, api="responses")
+    with Watch(fake) as watch:
+        talk.send("alpha")
+        talk.send("beta")
+    assert [x.path for x in watch.log.exchanges] == ["/v1/responses", "/v1/responses"]
+    second = watch.log.exchanges[-1].body["input"]
+    assert [m["role"] for m in second][-3:] == ["user", "assistant", "user"]
+    assert second[-2]["content"] == talk.messages[-3]["content"]  # the first answer, resent
+    assert talk.turns[-1]["finish_reason"] == "completed"
+    assert "status" not in talk.turns[-1]["figures"]  # completed is no news

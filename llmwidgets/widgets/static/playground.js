@@ -6,7 +6,7 @@
 
 import { element, withCode } from "./kit.js";
 import { control } from "./playground_controls.js";
-import { answerPane, choiceCards, headPane, highlight, logprobChips, requestPane } from "./playground_panes.js";
+import { answerPane, choiceCards, endpointColumn, headPane, highlight, logprobChips, requestPane } from "./playground_panes.js";
 
 function render({ model, el: root }) {
   root.classList.add("llmw", "llmw-pg");
@@ -50,7 +50,8 @@ function render({ model, el: root }) {
   left.append(prompts, grid, error, actions);
 
   // -- right: the request as JSON, or as Python -------------------------------------
-  const { right, jsonTab, codeTab, copyJson, copyCode, pre, copyHint } = requestPane();
+  const { right, apiButtons, apiNote, jsonTab, codeTab, bothTab, copyJson, copyCode, pre, both, copyRow, copyHint } =
+    requestPane();
 
   const body = element("div", "llmw-pg-body");
   body.append(left, right);
@@ -183,26 +184,66 @@ function render({ model, el: root }) {
     }
   });
 
-  // -- the request pane: JSON or Python, and copying ------------------------------------
+  // -- the request pane: JSON, Python, or both endpoints; and copying -------------------
   let showing = "json";
   let shown = { json: null, code: null };
   const textOf = (which) =>
     which === "json" ? JSON.stringify(model.get("request"), null, 2) : model.get("code");
   function drawRequest() {
+    const api = model.get("api");
+    for (const button of apiButtons) button.setAttribute("aria-pressed", String(button.dataset.api === api));
+    apiNote.textContent = model.get("api_note") || "";
+    apiNote.hidden = !model.get("api_note");
+    for (const [tab, which] of [[jsonTab, "json"], [codeTab, "code"], [bothTab, "both"]]) {
+      tab.setAttribute("aria-selected", String(showing === which));
+    }
+    pre.hidden = copyRow.hidden = showing === "both";
+    both.hidden = showing !== "both";
+    if (showing === "both") {
+      const sides = model.get("both") || {};
+      both.replaceChildren(
+        ...[["chat", "/chat/completions"], ["responses", "/responses"]].map(([name, path]) =>
+          endpointColumn(path, sides[name] || {}, name === api, copyText),
+        ),
+      );
+      return;
+    }
     const text = textOf(showing);
     highlight(pre, text, shown[showing], new Set(Object.keys(model.get("warnings") || {})));
     shown = { json: textOf("json"), code: textOf("code") };
-    jsonTab.setAttribute("aria-selected", String(showing === "json"));
-    codeTab.setAttribute("aria-selected", String(showing === "code"));
     pre.dataset.showing = showing;
   }
   const show = (which) => {
-    if (showing !== which) shown[which] = null; // no flashing lines on switching tabs
+    if (showing !== which && which !== "both") shown[which] = null; // no flashing lines on switching tabs
     showing = which;
     drawRequest();
   };
   jsonTab.addEventListener("click", () => show("json"));
   codeTab.addEventListener("click", () => show("code"));
+  bothTab.addEventListener("click", () => show("both"));
+  for (const button of apiButtons) {
+    button.addEventListener("click", () => {
+      model.set("api", button.dataset.api);
+      model.save_changes();
+    });
+  }
+  async function copyText(text, button, label, where) {
+    copyHint.textContent = "";
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied ✓";
+    } catch {
+      // No clipboard here (an insecure origin, or no permission): select it to copy by hand.
+      const range = document.createRange();
+      range.selectNodeContents(where);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      where.focus();
+      button.textContent = "Selected: Ctrl+C (⌘+C)";
+    }
+    setTimeout(() => (button.textContent = label), 1500);
+  }
   async function copy(which, button, label) {
     show(which);
     copyHint.textContent = "";
@@ -324,6 +365,9 @@ function render({ model, el: root }) {
     ["change:error", drawNotes],
     ["change:request", drawRequest],
     ["change:code", drawRequest],
+    ["change:both", drawRequest],
+    ["change:api", drawRequest],
+    ["change:api_note", drawRequest],
     ["change:answer", drawAnswer],
     ["change:status", drawAnswer],
   ];

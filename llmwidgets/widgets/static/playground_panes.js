@@ -34,7 +34,7 @@ export function highlight(pre, text, previous, warned) {
 /**
  * The answer's choices as cards, each with why it ended; while streaming, a card waits.
  * A call refused outright has no text: no empty card for it.
- * @param {{text?: string, finish_reason?: string}[]} choices
+ * @param {{text?: string, finish_reason?: string, label?: string}[]} choices
  * @param {boolean} busy
  * @returns {{cards: HTMLElement[], count: number}}
  */
@@ -45,7 +45,7 @@ export function choiceCards(choices, busy) {
     if (list.length > 1) card.append(element("div", "llmw-pg-choice-head", `choice ${index}`));
     card.append(element("div", "llmw-pg-text", choice.text || (busy ? "…" : "")));
     if (choice.finish_reason) {
-      const reason = element("div", "llmw-pg-finish", `finish_reason: ${choice.finish_reason}`);
+      const reason = element("div", "llmw-pg-finish", `${choice.label || "finish_reason"}: ${choice.finish_reason}`);
       reason.dataset.reason = choice.finish_reason;
       card.append(reason);
     }
@@ -94,24 +94,76 @@ export function headPane() {
   return { head, providerMenu, modelBox, modelList, note };
 }
 
-/** The request pane: tabs for JSON and Python, the text, and copy buttons. */
+/** The request pane: which endpoint Run sends to, tabs for JSON, Python and both
+ * endpoints side by side, the text, and copy buttons. */
 export function requestPane() {
   const right = element("div", "llmw-pg-request");
+  const endpoint = element("div", "llmw-pg-endpoint");
+  endpoint.setAttribute("role", "group");
+  endpoint.setAttribute("aria-label", "the endpoint Run sends to");
+  endpoint.append(element("span", "llmw-pg-endpoint-label", "Run sends to"));
+  const apiButtons = [
+    ["chat", "/chat/completions", "Chat Completions: messages in, choices out"],
+    ["responses", "/responses", "The Responses API: input in, output items out"],
+  ].map(([api, text, title]) => {
+    const button = element("button", "llmw-pg-api", text);
+    button.dataset.api = api;
+    button.title = title;
+    endpoint.append(button);
+    return button;
+  });
+  const apiNote = element("div", "llmw-pg-api-note");
   const tabs = element("div", "llmw-pg-tabs");
+  tabs.setAttribute("role", "tablist");
   const jsonTab = element("button", "llmw-pg-tab", "Request JSON");
   const codeTab = element("button", "llmw-pg-tab", "Python");
+  const bothTab = element("button", "llmw-pg-tab", "Both endpoints");
+  bothTab.title = "The same request as /chat/completions and as /responses, side by side";
+  for (const tab of [jsonTab, codeTab, bothTab]) tab.setAttribute("role", "tab");
   const copyJson = element("button", "llmw-pg-copy llmw-pg-copy-json", "Copy JSON");
   copyJson.title = "The request body, as sent (the key travels in a header: it is not here)";
   const copyCode = element("button", "llmw-pg-copy llmw-pg-copy-code", "Copy as code");
-  copyCode.title = "The same call with the openai SDK: client.chat.completions.create(...)";
-  tabs.append(jsonTab, codeTab);
+  copyCode.title = "The same call with the openai SDK";
+  tabs.append(jsonTab, codeTab, bothTab);
   const pre = element("pre", "llmw-pg-pre");
   pre.tabIndex = 0;
+  const both = element("div", "llmw-pg-both");
+  both.hidden = true;
   const copyRow = element("div", "llmw-pg-copy-row");
   const copyHint = element("span", "llmw-pg-copy-hint");
   copyRow.append(copyHint, copyJson, copyCode);
-  right.append(tabs, pre, copyRow);
-  return { right, jsonTab, codeTab, copyJson, copyCode, pre, copyHint };
+  right.append(endpoint, apiNote, tabs, pre, both, copyRow);
+  return { right, apiButtons, apiNote, jsonTab, codeTab, bothTab, copyJson, copyCode, pre, both, copyRow, copyHint };
+}
+
+/**
+ * One endpoint's column in the side-by-side view: its path, its body (or why it cannot
+ * take this request), and buttons to copy its JSON or its Python.
+ * @param {string} path
+ * @param {{body?: object, code?: string, error?: string}} side
+ * @param {boolean} chosen
+ * @param {(text: string, button: HTMLButtonElement, label: string, pre: HTMLElement) => void} copy
+ * @returns {HTMLElement}
+ */
+export function endpointColumn(path, side, chosen, copy) {
+  const column = element("section", "llmw-pg-side");
+  column.dataset.chosen = chosen ? "yes" : "no";
+  column.append(element("h5", "llmw-pg-side-head", `POST ${path}${chosen ? " · Run sends this" : ""}`));
+  if (side.error) {
+    column.append(element("div", "llmw-pg-side-error", side.error));
+    return column;
+  }
+  const pre = element("pre", "llmw-pg-pre llmw-pg-side-pre");
+  pre.tabIndex = 0;
+  highlight(pre, JSON.stringify(side.body, null, 2), null, new Set());
+  const row = element("div", "llmw-pg-copy-row");
+  for (const [label, text] of [["Copy JSON", JSON.stringify(side.body, null, 2)], ["Copy as code", side.code || ""]]) {
+    const button = /** @type {HTMLButtonElement} */ (element("button", "llmw-pg-copy", label));
+    button.addEventListener("click", () => copy(text, button, label, pre));
+    row.append(button);
+  }
+  column.append(pre, row);
+  return column;
 }
 
 /** The answer: a badge and the figures line, the choices, an error, the chips. */

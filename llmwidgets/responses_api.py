@@ -26,9 +26,10 @@ Parameters only the Responses API has (`instructions`, `store`, `previous_respon
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Literal
 
-__all__ = ["API", "NOT_IN_RESPONSES", "input_items", "responses_body"]
+__all__ = ["API", "NOT_IN_RESPONSES", "chat_tool", "input_items", "responses_body"]
 
 API = Literal["chat", "responses"]
 LOGPROBS = "message.output_text.logprobs"
@@ -157,3 +158,14 @@ def _flat_choice(choice: Any) -> Any:
         tools = [_flat_choice(t) for t in allowed.get("tools", [])]
         return {"type": "allowed_tools", "mode": allowed.get("mode", "auto"), "tools": tools}
     return choice
+
+
+def chat_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """A tool in either shape as chat's `{type, function: {...}}`. A flat one (the
+    Responses API's) keeps its strictness: strict unless it says `strict: false`, as that
+    API has it, so that sent back flat it means the same."""
+    if tool.get("type") != "function" or "function" in tool:
+        return dict(tool)
+    function = {k: v for k, v in tool.items() if k != "type"}
+    function["strict"] = function.get("strict") is not False
+    return {"type": "function", "function": function}

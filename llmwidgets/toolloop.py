@@ -1,13 +1,17 @@
-"""A tool loop on Chat Completions: call the model; while it asks for tools, run them and
-send their results; stop when it answers in text.
+"""A tool loop: call the model; while it asks for tools, run them and send their results;
+stop when it answers in text.
 
     loop = ToolLoop(client, messages, tools=tools, functions={"get_weather": get_weather},
                     model="smollm2-135m-instruct", tool_choice="required")
     result = await loop.start()            # or, in a script, loop.start() runs to the end
     result.answer, result.messages         # the text, and the whole conversation to go on with
+    ToolLoop(..., api="responses")         # each round on the Responses API instead
 
-The SDK has no such loop for Chat Completions (its tool runner needs `/responses`, which
-most compatible servers lack), so this is the one in notebook 13, kept honest: every round
+On Chat Completions a call is a `tool_calls` entry and its result a `tool` message, tied
+by `id`; with `api="responses"` a call is a `function_call` output item and its result a
+`function_call_output` input item, tied by `call_id` (the wire carries the items; the
+`messages` kept here stay in chat's shape, the one both endpoints' widgets share). Tools
+may be given in either shape. This is the loop of notebook 13, kept honest: every round
 streams through a `StreamRun` (Stop, batching, the meter's row, whatever happens), the
 arguments are checked against the tool's schema before the function sees them, and what
 goes wrong in a tool (bad arguments, an unknown name, an exception) goes back to the model
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import describe_error
 from .redaction import redact
+from .responses_api import chat_tool
 from .running import Reply, StreamRun
 from .structured import JSONCheck, check_calls, schemas_for
 from .tasks import start_task
@@ -98,6 +103,7 @@ class ToolLoop:
         if max_rounds < 1:
             raise ValueError("max_rounds must be at least 1")
         self.functions = _by_name(functions)
+        tools = [chat_tool(t) for t in tools]  # the Responses API's flat ones too
         offered = {str(t.get("function", {}).get("name")) for t in tools}
         missing = sorted(offered - set(self.functions))
         if missing:
@@ -247,8 +253,8 @@ class ToolLoop:
         reply = round_.reply
         done = reply is not None and reply.status == "done"
         finish = None
-        if done and reply is not None and reply.completion.choices:
-            finish = reply.completion.choices[0].finish_reason or "stop"
+        if done and reply is not None:
+            finish = round_.run.acc.finish_reason or "stop"  # in chat's words: "length"
         verdicts = check_calls(self._checks, calls, finished=done, finish_reason=finish)
         return calls, verdicts
 

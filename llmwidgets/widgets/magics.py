@@ -8,6 +8,9 @@
     %%chat groq:llama-3.1-8b-instant --temperature 0.2 --max-tokens 200
     And 429 in particular?                   # the conversation goes on, on Groq now
 
+    %%chat --api responses                   # the same conversation, by the Responses API
+    And 503?
+
     %llm providers                           # the presets, and whose key is set
     %llm models [provider]                   # what a provider serves
     %llm history                             # the conversation as `messages`
@@ -49,6 +52,9 @@ def _chat_parser() -> _Parser:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--system", help="the system message (starts a new conversation)")
     parser.add_argument("--new", action="store_true", help="start a new conversation")
+    parser.add_argument(
+        "--api", choices=("chat", "responses"), default="chat", help="the endpoint to ask"
+    )
     return parser
 
 
@@ -108,6 +114,7 @@ class ChatMagics:
             max_tokens=options.max_tokens,
             meter=session_meter(),
             wait=True,
+            api=options.api,
             **params,
         )
         reply = cell.reply

@@ -228,3 +228,35 @@ def test_a_chat_on_the_responses_api_resends_its_history(fake: openai.OpenAI) ->
     assert second[-2]["content"] == talk.messages[-3]["content"]  # the first answer, resent
     assert talk.turns[-1]["finish_reason"] == "completed"
     assert "status" not in talk.turns[-1]["figures"]  # completed is no news
+
+
+def test_a_tool_loop_on_the_responses_api_ties_results_by_call_id(sandbox_url: str) -> None:
+    from llmwidgets.toolloop import ToolLoop
+
+    client = openai.OpenAI(base_url=sandbox_url, api_key="unused", max_retries=0)
+    flat = {
+        "type": "function",
+        "name": "get_weather",
+        **{"parameters": WEATHER["function"]["parameters"]},
+    }
+    loop = ToolLoop(
+        client,
+        [{"role": "user", "content": "What is the weather in Oslo?"}],
+        tools=[flat],
+        functions={"get_weather": lambda city: {"city": city, "celsius": 4}},
+        model=MODEL,
+        tool_choice="required",
+        temperature=0,
+        max_tokens=60,
+        api="responses",
+    )
+    with Watch(client) as watch:
+        result = loop.start().result
+    assert result.status == "done", result.error
+    first, second = watch.log.exchanges[:2]
+    assert first.path == second.path == "/v1/responses"
+    called = [i for i in first.response()["output"] if i["type"] == "function_call"]
+    answered = [i for i in second.body["input"] if i.get("type") == "function_call_output"]
+    assert [c["call_id"] for c in called] == [a["call_id"] for a in answered]
+    assert first.body["tools"][0]["strict"] is True  # flat, strict unless it says not
+    assert "celsius" in answered[0]["output"]

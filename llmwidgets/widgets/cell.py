@@ -54,6 +54,7 @@ class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
 
     status = status_trait("idle, waiting, streaming, done, stopped or error")
     llm_model = traitlets.Unicode("", help="the model asked for").tag(sync=True)
+    api = traitlets.Unicode("chat", help="the endpoint asked: chat or responses").tag(sync=True)
     text = traitlets.Unicode("", help="the answer so far (first choice)").tag(sync=True)
     html = traitlets.Unicode(
         "", help="the finished answer as HTML (Markdown rendered, raw HTML escaped)"
@@ -126,6 +127,7 @@ class StreamCell(PageMessages, SavedView, anywidget.AnyWidget):
         if self._run.running or self.status != "idle":
             raise RuntimeError("a StreamCell streams one completion; make a new one")
         self.llm_model = str(params.get("model", ""))
+        self.api = str(params.get("api", "chat"))
         self.stoppable = not wait
         self.status = "waiting"
         self._checks = schemas_for(params)

@@ -42,7 +42,8 @@ function render({ model, el }) {
     const state = model.get("status");
     const live = state === "waiting" || state === "streaming";
     el.dataset.status = state;
-    status.textContent = [state, model.get("llm_model")].filter(Boolean).join(" · ");
+    const api = model.get("api") === "responses" ? "Responses API" : "";
+    status.textContent = [state, model.get("llm_model"), api].filter(Boolean).join(" · ");
     metrics.textContent = model.get("figures"); // written in Python (figures.py)
     stop.hidden = !live || model.get("stoppable") === false; // the kernel's interrupt stops it
     if (live) stop.disabled = false;
@@ -68,7 +69,7 @@ function render({ model, el }) {
     error.hidden = !model.get("error");
   }
 
-  const names = ["status", "stoppable", "llm_model", "text", "html", "error", "figures", "json_check"];
+  const names = ["status", "stoppable", "llm_model", "api", "text", "html", "error", "figures", "json_check"];
   for (const name of names) model.on(`change:${name}`, draw);
   model.on("change:tool_calls", drawCalls);
   model.on("change:tool_calls", draw);

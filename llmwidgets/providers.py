@@ -88,9 +88,9 @@ class ResponsesAPI:
     notes: str = ""
 
 
-# OpenAI's own: stored for 30 days unless `store: false`
-# (https://platform.openai.com/docs/guides/conversation-state).
-STATEFUL = ResponsesAPI()
+# OpenAI's own: "Response objects are saved for 30 days by default ... You can disable
+# this behavior by setting store to false" (https://platform.openai.com/docs/guides/conversation-state).
+STATEFUL = ResponsesAPI(notes="Stores each response for 30 days unless `store: false`.")
 
 
 @dataclass(frozen=True)
@@ -416,7 +416,13 @@ PRESETS: dict[str, Provider] = {
             free_tier="Self-hosted proxy: costs are those of the providers it routes to.",
             # https://docs.litellm.ai/docs/response_api: create, get and delete; a model
             # without its own Responses API is bridged to chat completions, and
-            # previous_response_id needs the proxy's session storage configured.
+            # previous_response_id needs the proxy's session storage configured. Run for
+            # real in front of the sandbox (1.108.7): `openai/` models pass through to its
+            # /responses, so the sandbox keeps the state; unknown fields are dropped.
+            responses=ResponsesAPI(
+                notes="Passed through where the provider has it (state kept there), else "
+                "bridged to chat completions; its response ids are its own."
+            ),
             notes="Routes by model name to whatever its config maps it to.",
         ),
         Provider(

@@ -28,6 +28,7 @@ from .capstone import assistant, stream_turn, trim
 from .costs import cost, worst_case
 from .patterns import conversation, fallback
 from .prompting import few_shot, penalize, several_answers
+from .responses import read_answer, responses_conversation
 from .retries import backoff, safe_completion
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "json_output",
     "model_list",
     "penalize",
+    "read_answer",
+    "responses_conversation",
     "safe_completion",
     "search",
     "several_answers",

@@ -301,20 +301,14 @@ PRESETS: dict[str, Provider] = {
             # https://console.groq.com/docs/responses-api (beta): "doesn't support stateful
             # conversations yet"; "we don't support just yet: previous_response_id, store,
             # truncation, include, safety_identifier, prompt_cache_key, prompt". Whether
-            # those are refused or ignored it does not say: the one that cannot work is
-            # refused here (wording ours), the others are dropped, and a response is never
-            # stored (its own sample answers `"store": false`).
+            # those are refused or dropped it does not say: rehearsed as dropped, so a
+            # previous_response_id sent there loses the conversation without a word, and a
+            # response is never stored (its own sample answers `"store": false`).
             responses=ResponsesAPI(
                 stateful=False,
-                refusals=(
-                    Refusal(
-                        "previous_response_id",
-                        "'previous_response_id' : is not supported: send the whole "
-                        "conversation in 'input'",
-                    ),
-                ),
                 ignored_params=frozenset(
-                    {"store", "truncation", "include", "safety_identifier", "prompt_cache_key"}
+                    {"previous_response_id", "store", "truncation", "include"}
+                    | {"safety_identifier", "prompt_cache_key"}
                 ),
                 notes="Beta, stateless: resend the history in `input`.",
             ),
@@ -340,8 +334,9 @@ PRESETS: dict[str, Provider] = {
             free_limits=FreeTier(rpm=20, model_suffix=":free"),
             # https://openrouter.ai/docs/api-reference/responses-api/overview (beta): "This
             # API is stateless - each request is independent and no conversation state is
-            # persisted between requests." previous_response_id cannot work: refused here
-            # (wording ours).
+            # persisted between requests."; .../responses/error-handling: "Requests that
+            # set store: true or a non-null previous_response_id are rejected with a 400
+            # error" (the words of the 400 are ours).
             responses=ResponsesAPI(
                 stateful=False,
                 refusals=(
@@ -350,8 +345,12 @@ PRESETS: dict[str, Provider] = {
                         "previous_response_id is not supported: this API is stateless, "
                         "include the full conversation history in each request",
                     ),
+                    Refusal(
+                        "store",
+                        "store: true is not supported: this API is stateless",
+                        accepts=(False,),
+                    ),
                 ),
-                ignored_params=frozenset({"store"}),
                 notes="Beta, stateless: resend the history in `input`.",
             ),
             notes=(
@@ -380,19 +379,14 @@ PRESETS: dict[str, Provider] = {
             # https://docs.ollama.com/api/openai-compatibility (v0.13.3+): "Only the
             # non-stateful flavor is supported (i.e., there is no previous_response_id or
             # conversation support)"; the fields it lists are model, input, instructions,
-            # tools, stream, temperature, top_p and max_output_tokens.
+            # tools, stream, temperature, top_p and max_output_tokens. Its request type
+            # (ollama/openai/responses.go) has no previous_response_id: dropped, not refused.
+            # It does read text.format there, although the docs' list leaves it out.
             responses=ResponsesAPI(
                 stateful=False,
-                refusals=(
-                    Refusal(
-                        "previous_response_id",
-                        "previous_response_id is not supported: only the non-stateful "
-                        "flavor of the Responses API is",
-                    ),
-                ),
                 ignored_params=frozenset(
-                    {"store", "truncation", "include", "top_logprobs", "metadata", "text"}
-                    | {"tool_choice", "parallel_tool_calls"}
+                    {"previous_response_id", "store", "truncation", "include", "top_logprobs"}
+                    | {"metadata", "tool_choice", "parallel_tool_calls"}
                 ),
                 notes="Stateless; reads model, input, instructions, tools, stream, "
                 "temperature, top_p and max_output_tokens.",
@@ -438,16 +432,11 @@ PRESETS: dict[str, Provider] = {
             embedding_models=("openai/text-embedding-3-small",),
             free_tier="Monthly free credit per team.",
             # https://vercel.com/docs/ai-gateway/sdks-and-apis/responses: text, streaming,
-            # tools, structured output; its docs describe no stored responses.
+            # tools, structured output; its docs describe no stored responses, and say
+            # nothing of previous_response_id: rehearsed as stateless, the field dropped.
             responses=ResponsesAPI(
                 stateful=False,
-                refusals=(
-                    Refusal(
-                        "previous_response_id",
-                        "previous_response_id is not supported: send the whole conversation",
-                    ),
-                ),
-                ignored_params=frozenset({"store"}),
+                ignored_params=frozenset({"previous_response_id", "store"}),
                 notes="Stateless as far as its docs say: resend the history in `input`.",
             ),
             notes="Model ids are provider-prefixed, like anthropic/claude-haiku-4.5.",

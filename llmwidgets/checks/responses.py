@@ -159,7 +159,7 @@ def responses_conversation(ask: Callable[..., Any], client: Any) -> None:
     else:
         if body.get("previous_response_id"):
             fail(
-                f"{label} keeps no responses (previous_response_id is refused there): "
+                f"{label} keeps no responses (previous_response_id is not supported there): "
                 "resend the history"
             )
         if not resent or texts[-1:] != [second_question]:

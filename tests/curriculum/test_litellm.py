@@ -104,3 +104,26 @@ def test_the_sdks_variable_name_works_too(litellm_proxy_url, monkeypatch) -> Non
     monkeypatch.setenv("LITELLM_PROXY_API_KEY", key)  # what litellm's own SDK reads
     client = llmwidgets.connect("litellm", prompt=False)
     assert client.models.list().data
+
+
+def test_the_responses_api_passes_through_to_the_sandbox(client) -> None:
+    """For an `openai/` model LiteLLM forwards /responses as it is, so the sandbox keeps the
+    state; the ids it hands out are its own (encrypted, different each time they are
+    shown), and each of them still names the stored response."""
+    first = client.responses.create(
+        model=CHAT_MODEL, input="My name is Ada. Say hello.", max_output_tokens=20, temperature=0
+    )
+    assert first.status in {"completed", "incomplete"}
+    assert not first.id.startswith("resp_") or len(first.id) > 40  # not the sandbox's own id
+    second = client.responses.create(
+        model=CHAT_MODEL, previous_response_id=first.id, input="My name?", max_output_tokens=16
+    )
+    assert second.usage.input_tokens > first.usage.input_tokens  # it read the first turn
+    kinds = [e.type for e in client.responses.create(
+        model=CHAT_MODEL, input="Hi", max_output_tokens=16, stream=True
+    )]  # fmt: skip
+    assert kinds[0] == "response.created" and kinds[-1] in {
+        "response.completed",
+        "response.incomplete",
+    }
+    assert client.responses.retrieve(second.id).output_text == second.output_text

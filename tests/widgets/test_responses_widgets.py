@@ -198,7 +198,9 @@ def test_the_endpoint_note_says_what_a_provider_does_with_responses() -> None:
     assert PRESETS["anthropic"].check_params({"api": "responses"}) == [
         "Anthropic (OpenAI compatibility) has no Responses API: /responses answers 404."
     ]
-    assert PRESETS["ollama"].check_params({"api": "responses", "previous_response_id": "r"})
+    assert PRESETS["ollama"].check_params({"api": "responses", "previous_response_id": "r"}) == [
+        "Ollama (local) ignores `previous_response_id` on /responses."
+    ]
 
 
 def test_a_compare_lane_through_the_responses_api(fake: openai.OpenAI) -> None:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .client import provider_id_of
 from .errors import describe_error
-from .redaction import register_key
+from .redaction import redact, register_key
 from .response_streaming import ResponseStreamAccumulator
 from .responses_api import API, responses_body
 from .streaming import StreamAccumulator
@@ -112,6 +112,8 @@ class StreamRun:
         Chat Completions, or the Responses API with the same parameters (`responses_api`)."""
         if self._task is not None or self._reply is not None:
             raise RuntimeError("a StreamRun streams one completion; make a new one")
+        if api not in ("chat", "responses"):
+            raise ValueError(f"api is 'chat' or 'responses', not {api!r}")
         provider = provider or provider_id_of(client)
         # A client made with the SDK alone has a key `keys` never saw: whatever an error
         # echoes back of it must still be hidden.
@@ -256,7 +258,8 @@ class StreamRun:
             )
         error = describe_error(failure) if failure is not None else None
         if error is None and status == "error":
-            error = f"The response failed: {getattr(acc, 'error', None) or 'no reason given'}."
+            said = getattr(acc, "error", None) or "no reason given"
+            error = redact(f"The response failed: {said}.")
         if meter is not None:
             outcome = {"done": "ok", "stopped": "stopped"}.get(status, "error")
             if failure is not None:
@@ -311,4 +314,5 @@ def streamed_body(
 
 def _max_tokens(params: dict[str, Any]) -> int | None:
     value = params.get("max_completion_tokens", params.get("max_tokens"))
+    value = params.get("max_output_tokens", value)  # the Responses API's name
     return value if isinstance(value, int) else None

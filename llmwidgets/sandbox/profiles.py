@@ -116,20 +116,9 @@ class Profile:
                         )
             elif refusal.refuses(getattr(request, refusal.param, None)):
                 raise SandboxAPIError(refusal.status, refusal.message, param=refusal.param)
-        fmt = request.response_format
-        capable = provider.json_schema_models
-        if (
-            isinstance(fmt, JSONSchemaResponseFormat)
-            and capable is not None
-            and request.model not in capable
-            and "response_format" not in provider.ignored_params
-        ):
-            raise SandboxAPIError(
-                400,
-                f"This model does not support response format `json_schema`: use one of "
-                f"{', '.join(capable)}, or `json_object`.",
-                param="response_format",
-            )
+        if "response_format" not in provider.ignored_params:
+            wants = isinstance(request.response_format, JSONSchemaResponseFormat)
+            self._json_schema_model(request.model, wants, "response_format")
         changes: dict[str, Any] = {"model": served}
         for name in provider.ignored_params:
             if name in type(request).model_fields and getattr(request, name) is not None:
@@ -156,21 +145,10 @@ class Profile:
         for refusal in api.refusals:
             if refusal.refuses(getattr(request, refusal.param, None)):
                 raise SandboxAPIError(refusal.status, refusal.message, param=refusal.param)
-        fmt = request.text.format if request.text else None
-        capable = self.provider.json_schema_models
-        if (
-            fmt is not None
-            and fmt.type == "json_schema"
-            and capable is not None
-            and request.model not in capable
-            and "text" not in api.ignored_params
-        ):
-            raise SandboxAPIError(
-                400,
-                f"This model does not support response format `json_schema`: use one of "
-                f"{', '.join(capable)}, or `json_object`.",
-                param="text.format",
-            )
+        if "text" not in api.ignored_params:
+            fmt = request.text.format if request.text else None
+            wants = fmt is not None and fmt.type == "json_schema"
+            self._json_schema_model(request.model, wants, "text.format")
         changes: dict[str, Any] = {"model": served}
         for name in api.ignored_params:
             if getattr(request, name, None) is not None:
@@ -180,6 +158,18 @@ class Profile:
         if request.temperature is not None and request.temperature > self.provider.max_temperature:
             changes["temperature"] = self.provider.max_temperature
         return request.model_copy(update=changes)
+
+    def _json_schema_model(self, model: str, wants: bool, param: str) -> None:
+        """A json_schema format asked of a model the provider takes it with only for some
+        models (Groq): its 400, naming where the format was asked (`param`)."""
+        capable = self.provider.json_schema_models
+        if wants and capable is not None and model not in capable:
+            raise SandboxAPIError(
+                400,
+                f"This model does not support response format `json_schema`: use one of "
+                f"{', '.join(capable)}, or `json_object`.",
+                param=param,
+            )
 
     def embeddings(self, request: EmbeddingsRequest) -> EmbeddingsRequest:
         served = self.check_model(request.model, kind="embeddings")

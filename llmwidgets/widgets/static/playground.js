@@ -227,40 +227,27 @@ function render({ model, el: root }) {
       model.save_changes();
     });
   }
+  // Copy `text`; with no clipboard here (an insecure origin, or no permission), select
+  // `where` instead, for the student to copy by hand.
   async function copyText(text, button, label, where) {
     copyHint.textContent = "";
     try {
       await navigator.clipboard.writeText(text);
       button.textContent = "Copied ✓";
     } catch {
-      // No clipboard here (an insecure origin, or no permission): select it to copy by hand.
       const range = document.createRange();
       range.selectNodeContents(where);
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
       where.focus();
-      button.textContent = "Selected: Ctrl+C (⌘+C)";
-    }
-    setTimeout(() => (button.textContent = label), 1500);
-  }
-  async function copy(which, button, label) {
-    show(which);
-    copyHint.textContent = "";
-    try {
-      await navigator.clipboard.writeText(textOf(which));
-      button.textContent = "Copied ✓";
-    } catch {
-      // No clipboard here (an insecure origin, or no permission): select it to copy by hand.
-      const range = document.createRange();
-      range.selectNodeContents(pre);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      pre.focus();
       copyHint.textContent = "Selected: press Ctrl+C (⌘+C) to copy.";
     }
     setTimeout(() => (button.textContent = label), 1500);
+  }
+  function copy(which, button, label) {
+    show(which);
+    copyText(textOf(which), button, label, pre);
   }
   copyJson.addEventListener("click", () => copy("json", copyJson, "Copy JSON"));
   copyCode.addEventListener("click", () => copy("code", copyCode, "Copy as code"));

@@ -35,6 +35,10 @@ CHP := build/chp/node_modules/.bin/configurable-http-proxy
 # in `make lint` wherever Node.js is; it is never shipped.
 TSC_VERSION := 5.9.3
 TSC := build/ts/node_modules/.bin/tsc
+# openai-node, the JavaScript SDK, which tests/sandbox/test_openai_node.py points at the
+# sandbox. 6.x runs on Node 18 and 20 (7.x needs Node 22).
+OPENAI_NODE_VERSION := 6.30.1
+OPENAI_NODE := build/openai-node/node_modules/openai/package.json
 
 .PHONY: setup setup-test lab test check lint browser chp classroom notebooks matrix live clean
 
@@ -112,6 +116,10 @@ NEED_NPM = @command -v npm >/dev/null 2>&1 || { \
 		apt-get install -y --no-install-recommends nodejs npm \
 		|| { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }; }
 
+$(OPENAI_NODE):
+	$(NEED_NPM)
+	npm install --no-audit --no-fund --prefix build/openai-node openai@$(OPENAI_NODE_VERSION)
+
 $(CHP):
 	$(NEED_NPM)
 	npm install --no-audit --no-fund --prefix build/chp configurable-http-proxy@$(CHP_VERSION)
@@ -123,7 +131,7 @@ classroom: setup-test chp
 # Everything: lint, pytest (nbval on every notebook and solution, the exercises' known-wrong
 # solutions, the browser tests) and the provider matrix, side by side where the cores are
 # idle, then a summary of what ran and how long each phase took (tools/run_tests.py).
-test: setup-test browser chp $(TSC)
+test: setup-test browser chp $(TSC) $(OPENAI_NODE)
 	$(BIN)/python tools/run_tests.py
 
 clean:

@@ -38,6 +38,7 @@ MARKED_BY: dict[str, tuple[str, ...]] = {
     "jupyterlab": ("browser", "kernel", "slow"),  # JupyterLab in Chromium
     "litellm_proxy_url": ("sandbox", "slow"),  # LiteLLM's proxy, in front of the sandbox
     "classroom_proxy": ("sandbox", "slow"),  # the same, gated by a class list
+    "openai_node": ("slow",),  # the JavaScript SDK, from npm, run by Node.js
 }
 
 
@@ -194,6 +195,15 @@ def classroom_proxy(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) 
             url=proxy.url, master_key=proxy.master_key, log=proxy.log, state=state,
             roster=roster, keys=keys, ledger=state / "ledger.jsonl",
         )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def openai_node() -> Path:
+    """openai-node's folder (`make test` installs it from npm): NODE_PATH for a script."""
+    folder = Path(__file__).resolve().parents[1] / "build" / "openai-node" / "node_modules"
+    if not (folder / "openai" / "package.json").exists():
+        pytest.fail("openai-node is not installed: run `make test` (it installs it from npm)")
+    return folder
 
 
 @pytest.fixture

@@ -76,7 +76,12 @@ def by_type(*models: type[_Strict], default: str | None = None) -> Discriminator
             kind = getattr(value, "type", None)
         return names.get(kind, kind)
 
-    return Discriminator(tag)
+    known = ", ".join(f"'{kind}'" for kind in names)
+    return Discriminator(
+        tag,
+        custom_error_type="invalid_type",
+        custom_error_message=f"its `type` should be one of {known} (the sandbox reads text)",
+    )
 
 
 def _literal(model: type[_Strict]) -> Any:

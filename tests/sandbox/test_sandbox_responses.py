@@ -378,3 +378,22 @@ def test_a_stream_left_early_frees_the_model(sandbox_url: str) -> None:
     after = client.responses.create(model=MODEL, input="Hi", max_output_tokens=16)
     assert after.status in {"completed", "incomplete"}
     assert time.monotonic() - started < 3.0, "the abandoned stream kept the model busy"
+
+
+@pytest.mark.parametrize(
+    ("item", "param", "named"),
+    [
+        ({"type": "item_reference", "id": "msg_1"}, "input[0]", "'function_call_output'"),
+        (
+            {"role": "user", "content": [{"type": "input_image", "image_url": "http://x"}]},
+            "input[0].content[0]",
+            "'input_text'",
+        ),
+    ],
+)
+def test_an_item_or_part_it_cannot_read_is_named_in_words(
+    wire: httpx2.Client, item: dict, param: str, named: str
+) -> None:
+    error = wire.post("/responses", json={"model": MODEL, "input": [item]}).json()["error"]
+    assert error["param"] == param
+    assert named in error["message"] and "Item" not in error["message"]  # no class names

@@ -23,7 +23,7 @@ from . import environment
 from .providers import LOCAL_SERVER, LOOPBACK_HOSTS, PRESETS, Provider
 from .redaction import shown_url
 
-__all__ = ["ClientRecord", "record_of", "remember"]
+__all__ = ["ClientRecord", "copied", "record_of", "remember"]
 
 _records: weakref.WeakKeyDictionary[Any, ClientRecord] = weakref.WeakKeyDictionary()
 
@@ -84,6 +84,12 @@ def remember(client: Any, asked: Provider, *, rehearsal: bool) -> None:
         return
     url = shown_url(str(client.base_url))
     _records[client] = ClientRecord(asked.id, asked, url, asked.id if rehearsal else None, asked)
+
+
+def copied(original: Any, copy: Any) -> None:
+    """`copy` (`client.copy(...)`: another HTTP client, the same address and key) is the
+    same provider as `original`, rehearsal included."""
+    _records[copy] = record_of(original)
 
 
 def record_of(client: Any) -> ClientRecord:

@@ -283,7 +283,11 @@ def record(client: ClientT, *, limit: int | None = None) -> tuple[ClientT, Recor
         http = openai.DefaultHttpxClient(
             event_hooks={"request": [on_sync_request], "response": [on_sync_response]}
         )
-    return client.copy(http_client=http), log  # type: ignore[attr-defined]
+    watched = client.copy(http_client=http)  # type: ignore[attr-defined]
+    from .client_record import copied
+
+    copied(client, watched)  # the same provider, for whatever asks which one it is
+    return watched, log
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:

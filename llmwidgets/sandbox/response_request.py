@@ -117,7 +117,10 @@ class FunctionCallItem(_Strict):
     arguments: str
     id: str = NOT_NULL
     status: Literal["in_progress", "completed", "incomplete"] = NOT_NULL
-    namespace: str = NOT_NULL
+    # Fields of a call as a proxy returns it (LiteLLM adds them as nulls), sent back with it.
+    namespace: str | None = None
+    caller: dict[str, Any] | None = None
+    async_: Annotated[bool | None, Field(alias="async")] = None
 
 
 class FunctionCallOutputItem(_Strict):

@@ -397,3 +397,13 @@ def test_an_item_or_part_it_cannot_read_is_named_in_words(
     error = wire.post("/responses", json={"model": MODEL, "input": [item]}).json()["error"]
     assert error["param"] == param
     assert named in error["message"] and "Item" not in error["message"]  # no class names
+
+
+def test_a_call_sent_back_as_a_proxy_returned_it_is_read(wire: httpx2.Client) -> None:
+    """LiteLLM's proxy adds `namespace`, `caller` and `async` to a call, as nulls; a lesson
+    that sends `response.output` back must not fail on them."""
+    call = {"type": "function_call", "call_id": "call_1", "name": "f", "arguments": "{}"}
+    call |= {"namespace": None, "caller": None, "async": None, "id": "fc_1", "status": "completed"}
+    answer = {"type": "function_call_output", "call_id": "call_1", "output": "4"}
+    response = wire.post("/responses", json={"model": MODEL, "input": [call, answer]})
+    assert response.status_code == 200, response.text

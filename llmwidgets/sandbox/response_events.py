@@ -26,7 +26,8 @@ from typing import Any
 from .chat import ChoiceResult
 from .engine import Engine, Finish
 from .errors import SandboxAPIError
-from .responding import ResponseJob, function_call_item, item_id, message_item
+from .responding import ResponseJob
+from .response_items import function_call_item, item_id, message_item
 from .sse import absorb
 from .toolcalls import Delta
 from .worker import EngineWorker

@@ -117,7 +117,9 @@ class FunctionCallItem(_Strict):
     arguments: str
     id: str = NOT_NULL
     status: Literal["in_progress", "completed", "incomplete"] = NOT_NULL
-    # Fields of a call as a proxy returns it (LiteLLM adds them as nulls), sent back with it.
+    # Fields of a call as a proxy returns it, sent back with it: LiteLLM adds these as nulls
+    # (its `async` as `async_`, its own field's name, which is taken too).
+    model_config = _Strict.model_config | {"populate_by_name": True}
     namespace: str | None = None
     caller: dict[str, Any] | None = None
     async_: Annotated[bool | None, Field(alias="async")] = None

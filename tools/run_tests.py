@@ -3,14 +3,17 @@ then one summary of what ran and where the minutes went.
 
     python tools/run_tests.py          # what `make test` runs once the venv is set up
 
-Six jobs, each writing its log under build/test-report/, each started as soon as what it
+Seven jobs, each writing its log under build/test-report/, each started as soon as what it
 needs is done:
 
 - lint: ruff, ruff format, mypy, and TypeScript on the page kit's JSDoc types;
 - notebooks and solutions: nbval on every notebook and exercise solution, every output
   compared, on sandboxes that record each deterministic answer they compute
   (`llmwidgets/sandbox/memo.py`);
-- tests: everything in tests/ but the exercises' notebook runs, on sandboxes that compute;
+- tests: everything in tests/ but the exercises' notebook runs and the browser tests, on
+  sandboxes that compute;
+- browser: JupyterLab in Chromium (tests/browser), beside it: mostly waiting on a page or
+  a server starting, which another job's CPU fills;
 - then the notebook runs that replay what nbval computed: exercises (each student copy and
   known-wrong solution, once the solutions are done) and the provider matrix (every
   notebook and solution on every profile and through LiteLLM's real proxy, once both are).
@@ -53,6 +56,7 @@ REPORT = ROOT / "build" / "test-report"
 PYTHON = sys.executable
 TSC = ROOT / "build" / "ts" / "node_modules" / ".bin" / "tsc"
 EXERCISES = "tests/curriculum/test_exercises.py"  # every run of an exercise notebook
+BROWSER = "tests/browser"  # JupyterLab in Chromium: a job of its own
 WRONG = "test_the_check_rejects_a_known_wrong_solution"
 DEADLINE_MINUTES = 40  # the longest job (tests) takes 14 on 2 cores; 40 is stuck
 _ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")  # colours, as pytest and its junit XML write them
@@ -102,7 +106,8 @@ def jobs() -> list[Job]:
     return [
         pytest("notebooks", "notebooks", memo="record"),
         pytest("solutions", "exercises/solutions", memo="record"),
-        pytest("tests", "tests", extra=("--ignore", EXERCISES)),
+        pytest("tests", "tests", extra=("--ignore", EXERCISES, "--ignore", BROWSER)),
+        pytest("browser", BROWSER),
         Job("lint", ["sh", "-c", checks]),
         pytest("exercises", EXERCISES, memo="replay", after=("solutions",)),
         Job(

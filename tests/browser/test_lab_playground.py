@@ -147,7 +147,7 @@ def play(page: Page, lab: Lab) -> None:
     code = pre.text_content() or ""
     assert "llmwidgets.connect()" in code and "seed=7," in code and "temperature=0.3," in code
     pg.screenshot(path=str(ARTIFACTS / "playground-code-widget.png"))
-    pg.get_by_role("button", name="Request JSON").click()
+    pg.get_by_role("tab", name="Request JSON").click()
     request_shows(page, '"stream": true')
 
     page.set_viewport_size({"width": 1280, "height": 1400})  # the whole widget in view

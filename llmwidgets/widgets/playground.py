@@ -340,8 +340,8 @@ class Playground(PageMessages, SavedView, anywidget.AnyWidget):
         return self.provider
 
     def __repr__(self) -> str:
-        set_ = len(self.request) - 4 if self.request else 0
-        return f"Playground({self.provider}, {self.llm_model}, {set_} set, {self.status})"
+        chosen = len(self._clean)
+        return f"Playground({self.provider}, {self.llm_model}, {chosen} set, {self.status})"
 
 
 class _Refused(Exception):

@@ -31,7 +31,14 @@ from .redaction import redact, shown_url
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
-__all__ = ["Exchange", "Recording", "json_or_none", "record", "retry_after_seconds"]
+__all__ = [
+    "RESPONSE_ENDS",
+    "Exchange",
+    "Recording",
+    "json_or_none",
+    "record",
+    "retry_after_seconds",
+]
 
 ClientT = TypeVar("ClientT")
 _log = logging.getLogger(__name__)
@@ -111,7 +118,7 @@ class Exchange:
             return reply if isinstance(reply, dict) and reply.get("object") == "response" else None
         for _, data in reversed(self.events):
             event = json_or_none(data)
-            if isinstance(event, dict) and event.get("type") in _RESPONSE_ENDS:
+            if isinstance(event, dict) and event.get("type") in RESPONSE_ENDS:
                 found = event.get("response")
                 return found if isinstance(found, dict) else None
         return None
@@ -134,7 +141,8 @@ class Exchange:
         return acc.completion() if acc.chunks else None
 
 
-_RESPONSE_ENDS = frozenset({"response.completed", "response.incomplete", "response.failed"})
+# The events a Responses API stream ends with, each carrying the whole Response.
+RESPONSE_ENDS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
 
 def _is_completion(reply: Any) -> bool:

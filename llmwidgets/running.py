@@ -173,12 +173,7 @@ class StreamRun:
         aclient, owned, stream = None, False, None
         try:
             aclient, owned = async_twin(client, keep=keep_client)
-            create = (
-                aclient.responses.create
-                if self.api == "responses"
-                else aclient.chat.completions.create
-            )
-            stream = await create(**request)
+            stream = await self._endpoint(aclient)(**request)
             self.streaming = True
             async for chunk in stream:
                 self.acc.add(chunk)
@@ -208,12 +203,7 @@ class StreamRun:
         failure: BaseException | None = None
         stream = None
         try:
-            create = (
-                client.responses.create
-                if self.api == "responses"
-                else client.chat.completions.create
-            )
-            stream = create(**self._context[0])
+            stream = self._endpoint(client)(**self._context[0])
             self.streaming = True
             for chunk in stream:
                 self.acc.add(chunk)
@@ -227,6 +217,12 @@ class StreamRun:
                 with contextlib.suppress(Exception):
                     stream.close()
         self._finish(status, failure)
+
+    def _endpoint(self, client: Any) -> Any:
+        """The SDK method this run streams from, on `client` (sync or async)."""
+        return (
+            client.responses.create if self.api == "responses" else client.chat.completions.create
+        )
 
     def _progress(self) -> None:
         self.progress_calls += 1

@@ -21,7 +21,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from .recording import Exchange, json_or_none
+from .recording import RESPONSE_ENDS, Exchange, json_or_none
 from .redaction import redact
 
 __all__ = ["MAX_MARKS", "Mark", "Reading", "as_curl", "attempt_of", "is_highlighted", "read"]
@@ -77,11 +77,11 @@ def read(exchange: Exchange) -> Reading:
         if isinstance(chunk.get("type"), str):  # a Responses API event: named, not a chunk
             text = _event_delta(chunk)
             if not text:
-                ended = chunk.get("response") if chunk["type"] in _ENDS else None
+                ended = chunk.get("response") if chunk["type"] in RESPONSE_ENDS else None
                 if isinstance(ended, dict) and isinstance(ended.get("usage"), dict):
                     usage = ended["usage"]
                     events.append(Mark(since(when), "usage", _usage_text(usage)))
-                kind = "done" if chunk["type"] in _ENDS else "event"
+                kind = "done" if chunk["type"] in RESPONSE_ENDS else "event"
                 events.append(Mark(since(when), kind, _event_name(chunk)))
                 continue
             token_times.append(when)
@@ -176,7 +176,6 @@ def _usage_text(usage: dict[str, Any]) -> str:
     )
 
 
-_ENDS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 _DELTAS = frozenset(
     {
         "response.output_text.delta",
@@ -199,7 +198,7 @@ def _event_name(event: dict[str, Any]) -> str:
         about = item.get("name") or item.get("type") or ""
         return f"{kind} · {about}" if about else kind
     ended = event.get("response")
-    if kind in _ENDS and isinstance(ended, dict):
+    if kind in RESPONSE_ENDS and isinstance(ended, dict):
         reason = (ended.get("incomplete_details") or {}).get("reason")
         error = (ended.get("error") or {}).get("message")
         return f"{kind} · {reason or error}" if reason or error else kind

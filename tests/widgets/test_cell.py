@@ -10,6 +10,7 @@ import openai
 import pytest
 from support.frontend import frontend_sends
 from support.loopback import LoopbackServer
+from support.waiting import until
 
 from llmwidgets import CostMeter, StreamCell, chat, count_tokens
 
@@ -48,8 +49,9 @@ def test_stop_keeps_the_partial_text_and_records_an_estimate(sandbox_url: str) -
         client = openai.AsyncOpenAI(base_url=sandbox_url, api_key="unused")
         story = [{"role": "user", "content": "Tell me a very long story about a dragon."}]
         cell = StreamCell().start(client, story, model=MODEL, max_tokens=400, seed=1, meter=meter)
-        while len(cell.text) < 20:  # wait for text to show, as a student would
-            await asyncio.sleep(0.05)
+        await until(
+            lambda: len(cell.text) >= 20, "20 characters of the story"
+        )  # as a student waits
         frontend_sends(cell, {"type": "stop"})  # the Stop button
         await cell
         await client.close()

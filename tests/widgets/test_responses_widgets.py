@@ -8,6 +8,7 @@ import asyncio
 import openai
 import pytest
 from support.frontend import frontend_sends
+from support.waiting import until
 
 from llmwidgets import CostMeter, StreamCell, chat
 from llmwidgets.inspection import Watch
@@ -119,8 +120,9 @@ def test_a_stopped_response_keeps_its_text_and_an_estimate(sandbox_url: str) -> 
         cell = StreamCell().start(
             client, story, model=MODEL, max_tokens=400, meter=meter, api="responses"
         )
-        while len(cell.text) < 20:
-            await asyncio.sleep(0.05)
+        await until(
+            lambda: len(cell.text) >= 20, "20 characters of the story"
+        )  # as a student waits
         frontend_sends(cell, {"type": "stop"})
         await cell
         await client.close()

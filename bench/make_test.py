@@ -3,7 +3,7 @@
     python bench/make_test.py                       # HEAD against eb6be47, about 75 minutes
     python bench/make_test.py --baseline REF --warm  # and `make test` again on the warm venv
 
-Clones this repository twice into a temporary folder, at the baseline commit and at HEAD,
+Clones this repository twice into a temporary folder, at HEAD and at the baseline commit,
 and in each, one after the other on this machine, times what a newcomer runs: setting up
 (`make setup-test`: a fresh venv, llama.cpp compiled) and every test. The baseline's phases
 are run one by one, each to its end even when one fails, so that each phase has a time:
@@ -90,8 +90,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="make-test-") as tmp:
         work = Path(tmp)
+        after = head(work, args.warm)  # first: what CI runs, so a failure shows early
         before = baseline(args.baseline, work)
-        after = head(work, args.warm)
     print("\nphase                          baseline      HEAD   ratio")
     rows = [
         ("setup (venv, llama.cpp, apt, npm)", before["setup"], after["setup"]),

@@ -48,13 +48,29 @@ from traitlets import HasTraits, Type, default
 __all__ = ["ForkingKernelManager", "PatientKernelManager", "fork_server"]
 
 STEP_SECONDS = 0.5
-# What every notebook's kernel imports, loaded once by the fork server (2 s of a kernel's
-# 2.5 s of imports), each as a kernel imports it: matplotlib reads MPLBACKEND, which
-# ipykernel sets before any cell runs; pandas sets its display defaults by whether it runs
-# in an IPython kernel. Not here: modules that hook into the running IPython when imported
-# (ipywidgets registers its comm targets, matplotlib_inline its figure display); each
-# kernel imports those itself. tests/curriculum/test_kernels.py compares what a notebook can see.
-PRELOAD = ("ipykernel.kernelapp", "openai", "llmwidgets", "matplotlib.pyplot")
+# What the course's kernels import, loaded once by the fork server (2 s of a kernel's 2.5 s
+# of imports), each as a kernel imports it: matplotlib reads MPLBACKEND, which ipykernel
+# sets before any cell runs; pandas sets its display defaults by whether it runs in an
+# IPython kernel. Besides the modules a notebook names, those that come later: the
+# debugger a kernel sets up as it starts, the SDK's resources and transport (lazy until a
+# client is made), and jsonschema, which structured outputs and checks import: building
+# its IRI grammars (rfc3987-syntax) costs 1.8 s of CPU in each process that imports it.
+# Not here: modules that hook into the running IPython when imported (ipywidgets registers
+# its comm targets, matplotlib_inline its figure display); each kernel imports those
+# itself. tests/curriculum/test_kernels.py compares what a notebook can see.
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.debugger",
+    "openai",
+    "openai.resources.chat",
+    "openai.resources.responses",
+    "openai.resources.embeddings",
+    "httpcore2",
+    "llmwidgets",
+    "matplotlib.pyplot",
+    "jsonschema",
+    "markdown_it",
+)
 IN_A_KERNEL = ("pandas",)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 SERVER = "LLMWIDGETS_TEST_FORK_SERVER"  # the fork server's socket, for this process's kernels

@@ -52,25 +52,24 @@ STEP_SECONDS = 0.5
 # of imports), each as a kernel imports it: matplotlib reads MPLBACKEND, which ipykernel
 # sets before any cell runs; pandas sets its display defaults by whether it runs in an
 # IPython kernel. Besides the modules a notebook names, those that come later: the
-# debugger a kernel sets up as it starts, the SDK's resources and transport (lazy until a
-# client is made), and jsonschema, which structured outputs and checks import: building
-# its IRI grammars (rfc3987-syntax) costs 1.8 s of CPU in each process that imports it.
-# Not here: modules that hook into the running IPython when imported (ipywidgets registers
-# its comm targets, matplotlib_inline its figure display); each kernel imports those
-# itself. tests/curriculum/test_kernels.py compares what a notebook can see.
+# debugger a kernel sets up as it starts, the SDK's resources (lazy until a client uses
+# them: `_warm_sdk`), prices, and jsonschema, which structured outputs and checks import:
+# building its IRI grammars (rfc3987-syntax) costs 1.8 s of CPU in each process that
+# imports it. Not here: modules that hook into the running IPython when imported
+# (ipywidgets registers its comm targets, matplotlib_inline its figure display); each
+# kernel imports those itself. tests/curriculum/test_kernels.py compares what a notebook
+# can see.
 PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.debugger",
     "openai",
-    "openai.resources.chat",
-    "openai.resources.responses",
-    "openai.resources.embeddings",
-    "httpcore2",
     "llmwidgets",
     "matplotlib.pyplot",
+    "genai_prices.data",
     "jsonschema",
     "markdown_it",
 )
+TIKTOKEN_MODEL = "gpt-4o"  # o200k_base, the encoding token counts use: 0.9 s of CPU to load
 IN_A_KERNEL = ("pandas",)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 SERVER = "LLMWIDGETS_TEST_FORK_SERVER"  # the fork server's socket, for this process's kernels
@@ -343,13 +342,45 @@ def serve(address: str) -> None:
                 os.killpg(pid, signal.SIGTERM)
 
 
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+def _warm_sdk() -> None:
+    """Import the SDK's resources as a notebook's first calls do: the SDK loads them when a
+    client first uses them, from modules whose names are generated. Nothing is sent."""
+    import openai
+
+    client = openai.OpenAI(api_key="preload", base_url="http://127.0.0.1:9/v1")
+    for resource in (client.chat.completions, client.responses, client.models, client.embeddings):
+        assert resource is not None
+    client.close()
+
+
 def _preload() -> None:
     import builtins
     import importlib
 
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel sets it
-    for name in PRELOAD:
-        importlib.import_module(name)
+    # debugpy warns on stderr, as it imports, that Python's frozen modules may hide
+    # breakpoints: said in every kernel's own log, not in the fork server's
+    with _environment(PYDEVD_DISABLE_FILE_VALIDATION="1"):
+        for name in PRELOAD:
+            importlib.import_module(name)
+    _warm_sdk()
+    from llmwidgets.tokens import encoding_for
+
+    encoding_for(TIKTOKEN_MODEL)
 
     class Kernel:  # what pandas looks at: `get_ipython().kernel`, `sys.stdout.encoding`
         kernel = True

@@ -45,7 +45,7 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import HasTraits, Type, default
 
-__all__ = ["ForkingKernelManager", "PatientKernelManager", "fork_server"]
+__all__ = ["ForkingKernelManager", "PatientKernelManager", "fork_server", "set_environment"]
 
 STEP_SECONDS = 0.5
 # What the course's kernels import, loaded once by the fork server (2 s of a kernel's 2.5 s
@@ -343,7 +343,9 @@ def serve(address: str) -> None:
 
 
 @contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
+def set_environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` set in this process's environment (which the kernels it starts inherit)
+    for the block, and put back as they were after it."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -351,7 +353,7 @@ def _environment(**values: str) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             if value is None:
-                del os.environ[name]
+                os.environ.pop(name, None)
             else:
                 os.environ[name] = value
 
@@ -374,7 +376,7 @@ def _preload() -> None:
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel sets it
     # debugpy warns on stderr, as it imports, that Python's frozen modules may hide
     # breakpoints: said in every kernel's own log, not in the fork server's
-    with _environment(PYDEVD_DISABLE_FILE_VALIDATION="1"):
+    with set_environment({"PYDEVD_DISABLE_FILE_VALIDATION": "1"}):
         for name in PRELOAD:
             importlib.import_module(name)
     _warm_sdk()

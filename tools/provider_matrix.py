@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from kernels import PatientKernelManager, fork_server, set_environment
 from navigation import EXERCISES, NOTEBOOKS, ROOT, curriculum
 
 
@@ -70,7 +71,6 @@ def matrix(check: bool, live: bool, workers: int, report: Path | None = None) ->
         print(table)
         return 0 if _all_passed(results) else 1
 
-    from kernels import fork_server
     from litellm_proxy import litellm_proxy
 
     from llmwidgets import environment
@@ -221,16 +221,8 @@ def _environment(
         wanted[environment.REHEARSE] = rehearse
     if sandbox_url:
         wanted[environment.SANDBOX_URL] = sandbox_url
-    saved = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
+    with set_environment(wanted):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # No cell of the curriculum takes half a minute, even on a loaded machine: a cell that
@@ -240,7 +232,6 @@ CELL_TIMEOUT_S = 120
 
 def _run_one(path: Path, out: Path, provider: str, model: str | None) -> dict[str, Any]:
     import papermill
-    from kernels import PatientKernelManager
 
     started = time.perf_counter()
     error = ""
